@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppRole, type AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { CoreModule } from './core/core.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import type { DatabaseRuntime } from './database/database-runtime.js';
+import { HealthModule } from './health/health.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import type { QueueConnection } from './queue/queue-connection.js';
+import { QueueModule } from './queue/queue.module.js';
+
+/** Feature modules with HTTP APIs: mounted in the api and all roles only. */
+const API_MODULES: DynamicModule['imports'] = [];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, database: DatabaseRuntime, queue: QueueConnection): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config, database),
+        QueueModule.forRoot(queue),
+        CoreModule,
+        HealthModule,
+        MaintenanceModule,
+        ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
+      ],
+    };
+  }
+}

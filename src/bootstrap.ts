@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { AppRole, type AppConfig } from './config/app-config.js';
+import { AppException } from './core/errors/app.exception.js';
+import { CoreErrorCode } from './core/errors/error-codes.js';
+import { ProblemFilter } from './core/errors/problem.filter.js';
+import { createValidationPipe } from './core/errors/validation.js';
+import { PinoNestLogger } from './core/logging/logger.js';
+import { MetricsService } from './core/metrics/metrics.service.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
+import { RouteTable } from './core/http/route-table.js';
+import type { DatabaseRuntime } from './database/database-runtime.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+import { queueConnection, type QueueConnection } from './queue/queue-connection.js';
+
+export const API_PREFIX = 'api/v1';
+const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
+const NOT_RATE_LIMITED = /^\/(health\/|metrics$|metrics\?)/;
+
+export interface CreatedApp {
+  app: NestFastifyApplication;
+  queue: QueueConnection;
+}
+
+export interface CreateAppOptions {
+  /** Build only the module graph (no connections), for the OpenAPI document. */
+  preview?: boolean;
+}
+
+/** Builds the whole application (not yet listening): the one path for main, tests and tools. */
+export async function createApp(
+  config: AppConfig,
+  logger: Logger,
+  database: DatabaseRuntime,
+  options: CreateAppOptions = {},
+): Promise<CreatedApp> {
+  const queue = queueConnection(config, database.url);
+  const routes = new RouteTable();
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy as boolean | string[],
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, database, queue),
+    adapter,
+    { logger: new PinoNestLogger(logger), abortOnError: false, preview: options.preview },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  if (!options.preview) {
+    const metrics = app.get(MetricsService);
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const seconds = reply.elapsedTime / 1000;
+      metrics.observeHttp(request.method, route, reply.statusCode, seconds);
+      const level = reply.statusCode >= 500 ? 'error' : 'info';
+      if (!route.startsWith('/health') && route !== '/metrics') {
+        request.log[level](
+          { method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+          'request',
+        );
+      }
+      done();
+    });
+  }
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
+        scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+      },
+    },
+  });
+  if (config.http.corsOrigins.length > 0) {
+    const any = config.http.corsOrigins.includes('*');
+    await app.register(cors, {
+      origin: any ? '*' : config.http.corsOrigins,
+      credentials: !any,
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after', 'location'],
+      maxAge: 600,
+    });
+  }
+  if (config.http.rateLimit.max > 0) {
+    const redis = config.queue.redisUrl && !options.preview
+      ? new Redis(config.queue.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+      : undefined;
+    if (redis) fastify.addHook('onClose', async () => void redis.disconnect());
+    await app.register(rateLimit, {
+      global: true,
+      max: config.http.rateLimit.max,
+      timeWindow: config.http.rateLimit.windowMs,
+      redis,
+      nameSpace: `${config.queue.prefix}:rate-limit:`,
+      skipOnError: true,
+      allowList: (request) => NOT_RATE_LIMITED.test(request.url),
+      errorResponseBuilder: (_request, context) =>
+        new AppException(429, CoreErrorCode.RateLimited, `Too many requests; retry after ${context.after}.`, {
+          headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+        }),
+    });
+  }
+
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.GET })),
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter(logger, routes));
+
+  if (config.http.docsEnabled && config.role !== AppRole.Worker) {
+    const document = buildOpenApiDocument(app);
+    SwaggerModule.setup('docs', app, document, {
+      jsonDocumentUrl: 'openapi.json',
+      yamlDocumentUrl: 'openapi.yaml',
+      useGlobalPrefix: false,
+    });
+  }
+  if (!options.preview) await app.init();
+  return { app, queue };
+}

@@ -1,0 +1,144 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+export enum AppRole {
+  Api = 'api',
+  Worker = 'worker',
+  All = 'all',
+}
+
+export enum NodeEnv {
+  Development = 'development',
+  Production = 'production',
+  Test = 'test',
+}
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable Meridian reads, with its rule. The README's configuration
+ * table lists the same names and defaults.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @IsEnum(NodeEnv) NODE_ENV?: NodeEnv;
+  @IsOptional() @IsEnum(AppRole) APP_ROLE?: AppRole;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @IsString() DATA_DIR?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(500) DATABASE_POOL_SIZE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) DATABASE_STATEMENT_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) DATABASE_CONNECT_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() MIGRATIONS_RUN?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) EMBEDDED_DB_PORT?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+  @IsOptional() @Matches(/^[a-z0-9_-]{1,40}$/i, { message: 'must be 1-40 letters, digits, - or _' })
+  QUEUE_PREFIX?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_GRACE_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(104857600) BODY_LIMIT_BYTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_MAX?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) RATE_LIMIT_WINDOW_MS?: number;
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9a-f.:/]+(\s*,\s*[0-9a-f.:/]+)*)$/i, {
+    message: 'must be true, false, a hop count or a comma-separated list of addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() DOCS_ENABLED?: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map(
+      (message) =>
+        `${e.property}=${JSON.stringify(e.value)}: ${message.replace(`${e.property} `, '')}`,
+    ),
+  );
+}
+
+/** Validates the raw environment and returns the typed variables, or throws ConfigError. */
+export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
+  const known = Object.keys(new EnvironmentVariablesKeys());
+  const plain: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined) plain[key] = value;
+  }
+  const parsed = plainToInstance(EnvironmentVariables, plain);
+  const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(describe(errors));
+  return parsed;
+}
+
+/** The names of every variable, so only those are read from the environment. */
+class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, undefined> {
+  NODE_ENV = undefined;
+  APP_ROLE = undefined;
+  PORT = undefined;
+  HOST = undefined;
+  DATA_DIR = undefined;
+  DATABASE_URL = undefined;
+  DATABASE_POOL_SIZE = undefined;
+  DATABASE_STATEMENT_TIMEOUT_MS = undefined;
+  DATABASE_CONNECT_TIMEOUT_MS = undefined;
+  MIGRATIONS_RUN = undefined;
+  EMBEDDED_DB_PORT = undefined;
+  REDIS_URL = undefined;
+  QUEUE_PREFIX = undefined;
+  LOG_LEVEL = undefined;
+  LOG_FORMAT = undefined;
+  SHUTDOWN_GRACE_MS = undefined;
+  SHUTDOWN_TIMEOUT_MS = undefined;
+  CORS_ORIGINS = undefined;
+  BODY_LIMIT_BYTES = undefined;
+  RATE_LIMIT_MAX = undefined;
+  RATE_LIMIT_WINDOW_MS = undefined;
+  TRUST_PROXY = undefined;
+  DOCS_ENABLED = undefined;
+}

@@ -1,0 +1,16 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import type { JobName, QueueName } from './queue.constants.js';
+
+export const JOB_HANDLER = Symbol('meridian:job-handler');
+export const PROCESSOR_QUEUE = Symbol('meridian:processor-queue');
+
+/** Marks the method that handles one job name. */
+export const JobHandler = (name: JobName): MethodDecorator => SetMetadata(JOB_HANDLER, name);
+
+/**
+ * A BullMQ processor whose worker starts only in the worker roles (APP_ROLE=worker|all);
+ * the api role enqueues but never consumes.
+ */
+export const QueueProcessor = (queue: QueueName): ClassDecorator =>
+  applyDecorators(SetMetadata(PROCESSOR_QUEUE, queue), Processor(queue, { autorun: false }));

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { APP_CONFIG } from '../config/config.module.js';
+import { AppRole, type AppConfig } from '../config/app-config.js';
+import { PROCESSOR_QUEUE } from './job-handler.decorator.js';
+import { JobProcessor } from './job-processor.js';
+import { JOB_QUEUE, JobName, type QueueName } from './queue.constants.js';
+
+export class JobRegistryError extends Error {
+  override name = 'JobRegistryError';
+}
+
+/**
+ * Checks at start-up that every job name has exactly one handler on the right queue,
+ * then starts the workers when this process has a worker role.
+ */
+@Injectable()
+export class JobRegistry implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Jobs');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  processors(): JobProcessor[] {
+    return this.discovery
+      .getProviders()
+      .map((w) => w.instance as unknown)
+      .filter((i): i is JobProcessor => i instanceof JobProcessor);
+  }
+
+  verify(processors = this.processors()): void {
+    const seen = new Map<string, string[]>();
+    const problems: string[] = [];
+    for (const processor of processors) {
+      const queue = Reflect.getMetadata(PROCESSOR_QUEUE, processor.constructor) as QueueName | undefined;
+      for (const job of processor.handledJobs().keys()) {
+        seen.set(job, [...(seen.get(job) ?? []), processor.constructor.name]);
+        const expected = JOB_QUEUE[job as JobName];
+        if (!expected) problems.push(`${processor.constructor.name} handles unknown job "${job}"`);
+        else if (queue !== expected)
+          problems.push(`${job} belongs on queue ${expected} but ${processor.constructor.name} consumes ${queue}`);
+      }
+    }
+    for (const job of Object.values(JobName)) {
+      const owners = seen.get(job) ?? [];
+      if (owners.length === 0) problems.push(`job "${job}" has no handler`);
+      if (owners.length > 1) problems.push(`job "${job}" has ${owners.length} handlers: ${owners.join(', ')}`);
+    }
+    if (problems.length > 0) throw new JobRegistryError(`Job handlers are wrong:\n  - ${problems.join('\n  - ')}`);
+  }
+
+  onApplicationBootstrap(): void {
+    const processors = this.processors();
+    this.verify(processors);
+    if (this.config.role === AppRole.Api) return;
+    for (const processor of processors) {
+      void processor.worker.run().catch((err: unknown) => this.logger.error(err));
+    }
+    this.logger.log(`workers started for ${processors.length} queue(s)`);
+  }
+}
