@@ -14,7 +14,12 @@ const API_MODULES: DynamicModule['imports'] = [];
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, database: DatabaseRuntime, queue: QueueConnection): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    database: DatabaseRuntime,
+    queue: QueueConnection,
+    extra: NonNullable<DynamicModule['imports']> = [],
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -25,6 +30,7 @@ export class AppModule {
         HealthModule,
         MaintenanceModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
+        ...extra,
       ],
     };
   }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -35,6 +35,8 @@ export interface CreatedApp {
 export interface CreateAppOptions {
   /** Build only the module graph (no connections), for the OpenAPI document. */
   preview?: boolean;
+  /** Extra modules to mount (test fixtures). */
+  imports?: NonNullable<DynamicModule['imports']>;
 }
 
 /** Builds the whole application (not yet listening): the one path for main, tests and tools. */
@@ -58,7 +60,7 @@ export async function createApp(
     routerOptions: { maxParamLength: 200 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, database, queue),
+    AppModule.forRoot(config, database, queue, options.imports),
     adapter,
     { logger: new PinoNestLogger(logger), abortOnError: false, preview: options.preview },
   );

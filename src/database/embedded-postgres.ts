@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import pg from 'pg';
 
 const run = promisify(execFile);
-const EXIT_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+const EXIT_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 export const EMBEDDED_DATABASE_NAME = 'meridian';
 
 export class EmbeddedDatabaseError extends Error {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { APP_CONFIG } from '../config/config.module.js';
 import { AppRole, type AppConfig } from '../config/app-config.js';
@@ -12,10 +18,11 @@ export class JobRegistryError extends Error {
 
 /**
  * Checks at start-up that every job name has exactly one handler on the right queue,
- * then starts the workers when this process has a worker role.
+ * then starts the workers when this process has a worker role, and stops them first at
+ * shutdown.
  */
 @Injectable()
-export class JobRegistry implements OnApplicationBootstrap {
+export class JobRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
 
   constructor(
@@ -59,5 +66,10 @@ export class JobRegistry implements OnApplicationBootstrap {
       void processor.worker.run().catch((err: unknown) => this.logger.error(err));
     }
     this.logger.log(`workers started for ${processors.length} queue(s)`);
+  }
+
+  /** Workers stop (finishing active jobs) before queues and database pools close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.processors().map((p) => p.worker.close()));
   }
 }

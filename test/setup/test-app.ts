@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { pino, type Logger } from 'pino';
+import { createApp, type CreateAppOptions } from '../../src/bootstrap.js';
+import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
+import type { DatabaseRuntime } from '../../src/database/database-runtime.js';
+import type { QueueConnection } from '../../src/queue/queue-connection.js';
+import { createDatabaseFromTemplate, dropDatabase, uniqueName, withDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  queue: QueueConnection;
+  database: DatabaseRuntime;
+  databaseName: string;
+  baseUrl: string;
+  logger: Logger;
+  /** fetch against the running server. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function testServerUrl(): string {
+  const url = process.env.MERIDIAN_TEST_SERVER_URL;
+  if (!url) throw new Error('The e2e global setup did not run');
+  return url;
+}
+
+/**
+ * Boots the real application on its own database (a copy of the migrated template) and
+ * a free loopback port; with TEST_REDIS_URL set, BullMQ runs on that Redis under a
+ * prefix of its own.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  imports: NonNullable<CreateAppOptions['imports']> = [],
+): Promise<TestApp> {
+  const serverUrl = testServerUrl();
+  const databaseName = await createDatabaseFromTemplate(serverUrl, process.env.MERIDIAN_TEST_TEMPLATE!);
+  const url = withDatabase(serverUrl, databaseName);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: '4',
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
+    QUEUE_PREFIX: uniqueName('mt'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SHUTDOWN_GRACE_MS: '0',
+    ...env,
+  });
+  const logger = pino({ level: config.log.level });
+  const database: DatabaseRuntime = { mode: 'external', url, stop: async () => undefined };
+  const { app, queue } = await createApp(config, logger, database, { imports });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  let closed = false;
+  return {
+    app,
+    config,
+    queue,
+    database,
+    databaseName,
+    baseUrl,
+    logger,
+    request: (path, init) => fetch(baseUrl + path, init),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await dropDatabase(serverUrl, databaseName);
+    },
+  };
+}
