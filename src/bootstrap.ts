@@ -17,6 +17,7 @@ import { ProblemFilter } from './core/errors/problem.filter.js';
 import { createValidationPipe } from './core/errors/validation.js';
 import { PinoNestLogger } from './core/logging/logger.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
+import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
 import { RouteTable } from './core/http/route-table.js';
 import type { DatabaseRuntime } from './database/database-runtime.js';
@@ -72,6 +73,13 @@ export async function createApp(
     done();
   });
   if (!options.preview) {
+    const shutdown = app.get(ShutdownState);
+    // While shutting down, every response closes its connection so keep-alive clients
+    // move to another replica and the listener can drain.
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (shutdown.shuttingDown) void reply.header('connection', 'close');
+      done(null, payload);
+    });
     const metrics = app.get(MetricsService);
     fastify.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';

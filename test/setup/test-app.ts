@@ -18,7 +18,8 @@ export interface TestApp {
   logger: Logger;
   /** fetch against the running server. */
   request(path: string, init?: RequestInit): Promise<Response>;
-  close(): Promise<void>;
+  /** Closes the app (unless already closed elsewhere) and drops its database. */
+  close(options?: { appClosed?: boolean }): Promise<void>;
 }
 
 export function testServerUrl(): string {
@@ -67,10 +68,10 @@ export async function startTestApp(
     baseUrl,
     logger,
     request: (path, init) => fetch(baseUrl + path, init),
-    close: async () => {
+    close: async (options) => {
       if (closed) return;
       closed = true;
-      await app.close();
+      if (!options?.appClosed) await app.close();
       await dropDatabase(serverUrl, databaseName);
     },
   };
