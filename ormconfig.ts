@@ -11,4 +11,6 @@ if (!config.database.url) {
   throw new Error('DATABASE_URL must be set to use the TypeORM CLI; or use `npm run migration:*`');
 }
 
-export default new DataSource(dataSourceOptions(config.database.url, config.database, 'meridian-cli'));
+export default new DataSource(
+  dataSourceOptions(config.database.url, config.database, 'meridian-cli'),
+);

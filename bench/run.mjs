@@ -14,17 +14,25 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBare } from './lib/bare.mjs';
 import { runLoad } from './lib/load.mjs';
-import { databaseUrl, ensureDatabase, infraSettings, postgresVersion, recreateDatabase, resetRedisPrefix } from './lib/infra.mjs';
+import {
+  databaseUrl,
+  ensureDatabase,
+  infraSettings,
+  postgresVersion,
+  recreateDatabase,
+  resetRedisPrefix,
+} from './lib/infra.mjs';
 import {
   assertBuilt,
   embeddedDatabaseUrl,
   makeDataDir,
   POOL_SIZE,
   removeDataDir,
-  REPO_ROOT,
+  MAIN,
+  MAIN_ROOT,
   startMeridian,
 } from './lib/meridian.mjs';
-import { sleep } from './lib/net.mjs';
+import { sleep, sleepUnref } from './lib/net.mjs';
 import { installCleanup, stopAll, stopServer } from './lib/proc.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { loadScenarios, resolveTargets } from './lib/scenarios.mjs';
@@ -65,13 +73,16 @@ if (args.help) {
   --label TEXT        free text stored with the results
   --out FILE          results JSON path (default bench/results/<timestamp>-<mode>.json)
 env: BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_DATABASE (meridian_bench),
-     BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_QUEUE_PREFIX (meridian-bench)`);
+     BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_QUEUE_PREFIX (meridian-bench),
+     BENCH_MERIDIAN_MAIN (entry point under test; default dist/src/main.js),
+     BENCH_MERIDIAN_REV (revision label for that entry point; default: git rev-parse HEAD)`);
   process.exit(0);
 }
 
 function positiveInt(name, value, max) {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`bench: --${name} must be an integer 0..${max} (got ${value})`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new Error(`bench: --${name} must be an integer 0..${max} (got ${value})`);
   return n;
 }
 
@@ -102,9 +113,18 @@ function machine() {
 }
 
 function gitRevision() {
+  if (process.env.BENCH_MERIDIAN_REV) return process.env.BENCH_MERIDIAN_REV;
   try {
-    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 5_000 }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 5_000 }).trim();
+    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: MAIN_ROOT,
+      encoding: 'utf8',
+      timeout: 5_000,
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: MAIN_ROOT,
+      encoding: 'utf8',
+      timeout: 5_000,
+    }).trim();
     return dirty ? `${rev} (src/ modified)` : rev;
   } catch {
     return undefined;
@@ -115,7 +135,9 @@ const queueLabel = (redis) => (redis ? 'Redis' : 'PostgreSQL');
 
 /** One Meridian start: spawn → ready, then stop. Returns { firstResponseMs, readyMs, stopMs }. */
 async function oneMeridianStart(options) {
-  const handle = await startMeridian(options, { timeoutMs: options.mode === 'embedded' ? 180_000 : 60_000 });
+  const handle = await startMeridian(options, {
+    timeoutMs: options.mode === 'embedded' ? 180_000 : 60_000,
+  });
   const { firstResponseMs, readyMs } = handle.timings;
   const stopMs = await stopServer(handle);
   return { firstResponseMs, readyMs, stopMs };
@@ -130,14 +152,28 @@ async function measureColdStarts(extDbUrl) {
     log('cold start: external mode, fresh database (migrations run)');
     await recreateDatabase(infra.adminUrl, infra.database);
     if (redisUrl) await resetRedisPrefix(redisUrl, infra.queuePrefix);
-    const base = { mode: 'external', databaseUrl: extDbUrl, redisUrl, queuePrefix: infra.queuePrefix };
-    rows.push({ key: 'external-first', label: `Meridian external, fresh database (applies migrations), queue on ${q}`, samples: [await oneMeridianStart(base)] });
+    const base = {
+      mode: 'external',
+      databaseUrl: extDbUrl,
+      redisUrl,
+      queuePrefix: infra.queuePrefix,
+    };
+    rows.push({
+      key: 'external-first',
+      label: `Meridian external, fresh database (applies migrations), queue on ${q}`,
+      samples: [await oneMeridianStart(base)],
+    });
     const warm = [];
     for (let i = 0; i < opts.coldRepeats; i++) {
       log(`cold start: external mode, migrated database (${i + 1}/${opts.coldRepeats})`);
       warm.push(await oneMeridianStart(base));
     }
-    if (warm.length) rows.push({ key: 'external-restart', label: `Meridian external, migrated database, queue on ${q}`, samples: warm });
+    if (warm.length)
+      rows.push({
+        key: 'external-restart',
+        label: `Meridian external, migrated database, queue on ${q}`,
+        samples: warm,
+      });
   }
   // Embedded mode: a fresh DATA_DIR (initdb), then restarts on the same DATA_DIR.
   {
@@ -148,13 +184,21 @@ async function measureColdStarts(extDbUrl) {
       if (redisUrl) await resetRedisPrefix(redisUrl, infra.queuePrefix);
       const base = { mode: 'embedded', dataDir, redisUrl, queuePrefix: infra.queuePrefix };
       log(`cold start: embedded mode, first start (initdb) in ${dataDir}`);
-      rows.push({ key: 'embedded-first', label: `Meridian embedded, first start (fresh DATA_DIR: initdb + migrations), queue on ${q}`, samples: [await oneMeridianStart(base)] });
+      rows.push({
+        key: 'embedded-first',
+        label: `Meridian embedded, first start (fresh DATA_DIR: initdb + migrations), queue on ${q}`,
+        samples: [await oneMeridianStart(base)],
+      });
       const second = [];
       for (let i = 0; i < Math.max(1, opts.coldRepeats); i++) {
         log(`cold start: embedded mode, second start (${i + 1}/${Math.max(1, opts.coldRepeats)})`);
         second.push(await oneMeridianStart(base));
       }
-      rows.push({ key: 'embedded-second', label: `Meridian embedded, second and later starts (existing DATA_DIR), queue on ${q}`, samples: second });
+      rows.push({
+        key: 'embedded-second',
+        label: `Meridian embedded, second and later starts (existing DATA_DIR), queue on ${q}`,
+        samples: second,
+      });
     } finally {
       removeDataDir(dataDir);
     }
@@ -169,9 +213,17 @@ async function measureColdStarts(extDbUrl) {
         readyPath: '/health/ready',
       });
       const stopMs = await stopServer(bare);
-      samples.push({ firstResponseMs: bare.timings.firstResponseMs, readyMs: bare.timings.readyMs, stopMs });
+      samples.push({
+        firstResponseMs: bare.timings.firstResponseMs,
+        readyMs: bare.timings.readyMs,
+        stopMs,
+      });
     }
-    rows.push({ key: 'bare-ready', label: 'reference: bare node:http + pg (SELECT 1), external database', samples });
+    rows.push({
+      key: 'bare-ready',
+      label: 'reference: bare node:http + pg (SELECT 1), external database',
+      samples,
+    });
   }
   return { rows };
 }
@@ -188,14 +240,28 @@ async function measureLoad(extDbUrl) {
     if (mode === 'embedded') {
       dataDir = makeDataDir();
       log(`load: starting Meridian (embedded, DATA_DIR ${dataDir})`);
-      meridian = await startMeridian({ mode, dataDir, redisUrl, queuePrefix: infra.queuePrefix }, { timeoutMs: 180_000 });
+      meridian = await startMeridian(
+        { mode, dataDir, redisUrl, queuePrefix: infra.queuePrefix },
+        { timeoutMs: 180_000 },
+      );
     } else {
       await ensureDatabase(infra.adminUrl, infra.database);
       log('load: starting Meridian (external)');
-      meridian = await startMeridian({ mode, databaseUrl: extDbUrl, redisUrl, queuePrefix: infra.queuePrefix });
+      meridian = await startMeridian({
+        mode,
+        databaseUrl: extDbUrl,
+        redisUrl,
+        queuePrefix: infra.queuePrefix,
+      });
     }
-    const dbUrl = mode === 'embedded' ? embeddedDatabaseUrl(dataDir, meridian.embeddedDbPort) : extDbUrl;
-    const bareEnv = { DATABASE_URL: dbUrl, PG_POOL_SIZE: String(POOL_SIZE), QUEUE_PREFIX: infra.queuePrefix, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+    const dbUrl =
+      mode === 'embedded' ? embeddedDatabaseUrl(dataDir, meridian.embeddedDbPort) : extDbUrl;
+    const bareEnv = {
+      DATABASE_URL: dbUrl,
+      PG_POOL_SIZE: String(POOL_SIZE),
+      QUEUE_PREFIX: infra.queuePrefix,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    };
 
     for (const scenario of scenarios) {
       const ctx = {
@@ -225,14 +291,22 @@ async function measureLoad(extDbUrl) {
           };
           const results = [];
           log(`load: ${scenario.name}: ${target.name} on Meridian`);
-          const m = await runLoad({ ...common, url: `${meridian.baseUrl}${target.path}`, pid: meridian.pid });
+          const m = await runLoad({
+            ...common,
+            url: `${meridian.baseUrl}${target.path}`,
+            pid: meridian.pid,
+          });
           results.push({ server: 'Meridian', bare: null, ...m });
           await sleep(PAUSE_MS);
           for (const bareName of target.bare) {
             log(`load: ${scenario.name}: ${target.name} on bare ${bareName}`);
             const bare = await startBare(bareName, { env: bareEnv, readyPath: '/bench/up' });
             try {
-              const b = await runLoad({ ...common, url: `${bare.baseUrl}${target.path}`, pid: bare.pid });
+              const b = await runLoad({
+                ...common,
+                url: `${bare.baseUrl}${target.path}`,
+                pid: bare.pid,
+              });
               results.push({
                 server: `bare ${bareName}`,
                 bare: bareName,
@@ -249,7 +323,13 @@ async function measureLoad(extDbUrl) {
             }
             await sleep(PAUSE_MS);
           }
-          targetsOut.push({ scenario: scenario.name, target: target.name, path: target.path, method: target.method, results });
+          targetsOut.push({
+            scenario: scenario.name,
+            target: target.name,
+            path: target.path,
+            method: target.method,
+            results,
+          });
         }
       } finally {
         if (teardown) await teardown();
@@ -271,7 +351,8 @@ async function main() {
   const extDbUrl = databaseUrl(infra.adminUrl, infra.database);
   const pgVersion = await postgresVersion(infra.adminUrl);
   const redisVersion = await resetRedisPrefix(infra.redisUrl, infra.queuePrefix).catch((err) => {
-    if (opts.redisFor('external') || opts.redisFor('embedded')) throw new Error(`bench: Redis at ${infra.redisUrl} is not reachable: ${err.message}`);
+    if (opts.redisFor('external') || opts.redisFor('embedded'))
+      throw new Error(`bench: Redis at ${infra.redisUrl} is not reachable: ${err.message}`);
     return undefined;
   });
   const results = {
@@ -283,6 +364,7 @@ async function main() {
       postgres: pgVersion,
       redis: redisVersion,
       git: gitRevision(),
+      main: MAIN,
       options: { ...opts, redisFor: undefined, redis: args.redis ?? 'default' },
       load: undefined,
     },
@@ -300,7 +382,13 @@ async function main() {
     };
   }
   results.meta.finishedAt = new Date().toISOString();
-  const out = args.out ?? path.join(BENCH_DIR, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}-${opts.loadMode}.json`);
+  const out =
+    args.out ??
+    path.join(
+      BENCH_DIR,
+      'results',
+      `${startedAt.toISOString().replace(/[:.]/g, '-')}-${opts.loadMode}.json`,
+    );
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(renderMarkdown(results));
@@ -313,5 +401,5 @@ try {
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exitCode = 1;
 } finally {
-  await Promise.race([stopAll(), sleep(60_000)]);
+  await Promise.race([stopAll(), sleepUnref(60_000)]);
 }

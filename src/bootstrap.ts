@@ -51,7 +51,10 @@ export async function createApp(
   const routes = new RouteTable();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: config.http.bodyLimitBytes,
@@ -88,7 +91,13 @@ export async function createApp(
       const level = reply.statusCode >= 500 ? 'error' : 'info';
       if (!route.startsWith('/health') && route !== '/metrics') {
         request.log[level](
-          { method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+          {
+            method: request.method,
+            route,
+            url: request.url,
+            status: reply.statusCode,
+            ms: Math.round(reply.elapsedTime * 10) / 10,
+          },
           'request',
         );
       }
@@ -116,9 +125,14 @@ export async function createApp(
     });
   }
   if (config.http.rateLimit.max > 0) {
-    const redis = config.queue.redisUrl && !options.preview
-      ? new Redis(config.queue.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-      : undefined;
+    const redis =
+      config.queue.redisUrl && !options.preview
+        ? new Redis(config.queue.redisUrl, {
+            connectTimeout: 500,
+            maxRetriesPerRequest: 1,
+            enableOfflineQueue: false,
+          })
+        : undefined;
     if (redis) fastify.addHook('onClose', async () => void redis.disconnect());
     await app.register(rateLimit, {
       global: true,
@@ -129,9 +143,14 @@ export async function createApp(
       skipOnError: true,
       allowList: (request) => NOT_RATE_LIMITED.test(request.url),
       errorResponseBuilder: (_request, context) =>
-        new AppException(429, CoreErrorCode.RateLimited, `Too many requests; retry after ${context.after}.`, {
-          headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
-        }),
+        new AppException(
+          429,
+          CoreErrorCode.RateLimited,
+          `Too many requests; retry after ${context.after}.`,
+          {
+            headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+          },
+        ),
     });
   }
 

@@ -34,7 +34,10 @@ export async function gracefulShutdown(
     const finished = await Promise.race([work.then(() => true as const), timeout]);
     if (finished) logger.info('shutdown complete');
     else {
-      logger.error({ timeoutMs: config.shutdown.timeoutMs }, 'shutdown did not finish within SHUTDOWN_TIMEOUT_MS');
+      logger.error(
+        { timeoutMs: config.shutdown.timeoutMs },
+        'shutdown did not finish within SHUTDOWN_TIMEOUT_MS',
+      );
       (app.getHttpServer() as import('node:http').Server).closeAllConnections?.();
     }
     return finished;

@@ -14,12 +14,53 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0.0')
     .setLicense('Proprietary', 'https://meridian.dev/license')
     .addServer('/', 'This server')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetails],
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  return withProblemResponses(document);
+}
+
+const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDetails' };
+const COMMON_PROBLEMS: Record<string, string> = {
+  '429': 'Too many requests (Retry-After says when to retry).',
+  '500': 'Unexpected server error; the body carries the request id, never internals.',
+};
+
+/**
+ * Every error is RFC 9457 problem+json: documented responses that use ProblemDetails get
+ * that media type, and every operation lists the errors any route can return.
+ */
+function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = path[method];
+      if (!operation) continue;
+      for (const response of Object.values(operation.responses) as {
+        description?: string;
+        content?: Record<string, { schema?: unknown }>;
+      }[]) {
+        const json = response.content?.['application/json'];
+        if (json && JSON.stringify(json.schema) === JSON.stringify(PROBLEM_REF)) {
+          response.content = { 'application/problem+json': json };
+        }
+        if (!response.description) response.description = 'Success';
+      }
+      const hasInput =
+        (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
+      const problems = hasInput
+        ? { '400': 'Invalid input: the `errors` member lists each field.', ...COMMON_PROBLEMS }
+        : COMMON_PROBLEMS;
+      for (const [status, description] of Object.entries(problems)) {
+        operation.responses[status] ??= {
+          description,
+          content: { 'application/problem+json': { schema: PROBLEM_REF } },
+        };
+      }
+    }
+  }
+  return document;
 }
 
 /** Recursively sorts object keys so the committed document diffs cleanly. */
@@ -27,7 +68,7 @@ export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.keys(value as object)
+      Object.keys(value)
         .sort()
         .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
     );

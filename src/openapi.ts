@@ -8,12 +8,21 @@ import { loadConfig } from './config/app-config.js';
 import { buildOpenApiDocument, stableJson } from './openapi-document.js';
 
 async function main(): Promise<number> {
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', APP_ROLE: 'api', DOCS_ENABLED: 'false' });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    APP_ROLE: 'api',
+    DOCS_ENABLED: 'false',
+  });
   const logger = pino({ level: 'silent' });
   const { app } = await createApp(
     config,
     logger,
-    { mode: 'external', url: 'postgres://preview@127.0.0.1:1/preview', stop: async () => undefined },
+    {
+      mode: 'external',
+      url: 'postgres://preview@127.0.0.1:1/preview',
+      stop: async () => undefined,
+    },
     { preview: true },
   );
   const json = stableJson(buildOpenApiDocument(app));

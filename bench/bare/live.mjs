@@ -10,7 +10,10 @@ const server = http.createServer((req, res) => {
     return;
   }
   if (req.method === 'GET' && req.url === '/health/live') {
-    const body = JSON.stringify({ status: 'ok', uptimeSeconds: Math.round(process.uptime() * 10) / 10 });
+    const body = JSON.stringify({
+      status: 'ok',
+      uptimeSeconds: Math.round(process.uptime() * 10) / 10,
+    });
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',

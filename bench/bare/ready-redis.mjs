@@ -35,7 +35,11 @@ const server = http.createServer((req, res) => {
   }
   if (req.method === 'GET' && req.url === '/health/ready') {
     Promise.all([pool.query('SELECT 1'), redis.llen(waitKey)]).then(
-      () => send(res, 200, { status: 'ok', checks: { database: { status: 'up' }, queue: { status: 'up' } } }),
+      () =>
+        send(res, 200, {
+          status: 'ok',
+          checks: { database: { status: 'up' }, queue: { status: 'up' } },
+        }),
       () => send(res, 503, { status: 'error' }),
     );
     return;

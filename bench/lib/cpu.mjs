@@ -8,7 +8,9 @@ let ticksPerSecond;
 export function clockTicks() {
   if (ticksPerSecond === undefined) {
     try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).trim()) || 100;
+      ticksPerSecond =
+        Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).trim()) ||
+        100;
     } catch {
       ticksPerSecond = 100;
     }
@@ -39,6 +41,32 @@ export function measureCpu(pid) {
       const cpu1 = cpuSeconds(pid);
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       return { cpuSeconds: cpu1 - cpu0, wallSeconds: wall };
+    },
+  };
+}
+
+/** Machine-wide CPU time from /proc/stat's first line, in seconds: { busy, steal, total }. */
+export function systemCpuSeconds() {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const hz = clockTicks();
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / hz, steal: steal / hz, total: (busy + idle + iowait) / hz };
+}
+
+/** Starts a machine-wide measurement; stop() returns { busyCores, stealCores }. */
+export function measureSystemCpu() {
+  const a = systemCpuSeconds();
+  const t0 = process.hrtime.bigint();
+  return {
+    stop() {
+      const b = systemCpuSeconds();
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      return { busyCores: (b.busy - a.busy) / wall, stealCores: (b.steal - a.steal) / wall };
     },
   };
 }

@@ -16,13 +16,16 @@ export function infraSettings(env = process.env) {
 
 function assertLocal(url, what) {
   const u = new URL(url);
-  if (!LOCAL_HOSTS.has(u.hostname)) throw new Error(`bench: ${what} must be on 127.0.0.1 (got ${u.hostname})`);
+  if (!LOCAL_HOSTS.has(u.hostname))
+    throw new Error(`bench: ${what} must be on 127.0.0.1 (got ${u.hostname})`);
   return u;
 }
 
 function assertBenchName(name) {
   if (!/^[a-z0-9_]{1,63}$/.test(name) || !name.includes('bench')) {
-    throw new Error(`bench: database name ${JSON.stringify(name)} must be [a-z0-9_] and contain "bench" (it gets dropped)`);
+    throw new Error(
+      `bench: database name ${JSON.stringify(name)} must be [a-z0-9_] and contain "bench" (it gets dropped)`,
+    );
   }
 }
 
@@ -64,7 +67,10 @@ export async function ensureDatabase(adminUrl, name) {
 
 /** The PostgreSQL server version string (preflight check and report). */
 export async function postgresVersion(adminUrl) {
-  return withAdmin(adminUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version);
+  return withAdmin(
+    adminUrl,
+    async (c) => (await c.query('SHOW server_version')).rows[0].server_version,
+  );
 }
 
 /**
@@ -74,8 +80,14 @@ export async function postgresVersion(adminUrl) {
  */
 export async function resetRedisPrefix(redisUrl, prefix) {
   assertLocal(redisUrl, 'BENCH_REDIS_URL');
-  if (!/^[a-z0-9_-]*bench[a-z0-9_-]*$/i.test(prefix)) throw new Error(`bench: queue prefix ${prefix} must contain "bench"`);
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  if (!/^[a-z0-9_-]*bench[a-z0-9_-]*$/i.test(prefix))
+    throw new Error(`bench: queue prefix ${prefix} must contain "bench"`);
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
   await redis.connect();
   try {
     const info = await redis.info('server');

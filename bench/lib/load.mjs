@@ -12,7 +12,10 @@ function autocannonOptions({ url, method = 'GET', headers, body, connections, du
     url,
     method,
     headers,
-    body: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    body:
+      body === undefined || typeof body === 'string' || Buffer.isBuffer(body)
+        ? body
+        : JSON.stringify(body),
     connections,
     pipelining: 1,
     duration: durationSec,
@@ -20,22 +23,36 @@ function autocannonOptions({ url, method = 'GET', headers, body, connections, du
   };
 }
 
-const round = (x, digits = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
+const round = (x, digits = 2) =>
+  Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null;
 
 /**
  * Warm-up run (discarded), then the measured run. `pid` is the server process whose CPU
  * time is read before and after the measured run. Returns a plain JSON-able object.
  */
-export async function runLoad({ url, method, headers, body, connections = 50, durationSec = 10, warmupSec = 2, pid }) {
+export async function runLoad({
+  url,
+  method,
+  headers,
+  body,
+  connections = 50,
+  durationSec = 10,
+  warmupSec = 2,
+  pid,
+}) {
   if (warmupSec > 0) {
-    await autocannon(autocannonOptions({ url, method, headers, body, connections, durationSec: warmupSec }));
+    await autocannon(
+      autocannonOptions({ url, method, headers, body, connections, durationSec: warmupSec }),
+    );
   }
   const samples = new SampleBuffer();
   let bytes = 0;
   const cpu = pid ? measureCpu(pid) : undefined;
   const loadGenCpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const instance = autocannon(autocannonOptions({ url, method, headers, body, connections, durationSec }));
+  const instance = autocannon(
+    autocannonOptions({ url, method, headers, body, connections, durationSec }),
+  );
   instance.on('response', (_client, statusCode, resBytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) {
       samples.push(responseTime);
@@ -59,7 +76,9 @@ export async function runLoad({ url, method, headers, body, connections = 50, du
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count]),
+    ),
     reqPerSec: round(ok / wallSeconds, 1),
     bytesPerResponse: ok ? round(bytes / ok, 0) : null,
     latencyMs: {
@@ -71,7 +90,11 @@ export async function runLoad({ url, method, headers, body, connections = 50, du
       samples: sorted.length,
       droppedSamples: samples.dropped,
     },
-    autocannonLatencyMs: { p50: result.latency.p50, p99: result.latency.p99, mean: result.latency.mean },
+    autocannonLatencyMs: {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      mean: result.latency.mean,
+    },
     serverCpu: server
       ? {
           cpuSeconds: round(server.cpuSeconds, 2),

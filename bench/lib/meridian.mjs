@@ -7,21 +7,49 @@ import { freePort, LOOPBACK } from './net.mjs';
 import { onExitSync, spawnServer, stopPid, waitForUrl } from './proc.mjs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const MAIN = path.join(REPO_ROOT, 'dist', 'src', 'main.js');
+/**
+ * The entry point under test: dist/src/main.js of this checkout, or BENCH_MERIDIAN_MAIN
+ * (e.g. a build of another revision, kept apart from a dist/ that is being rebuilt).
+ */
+export const MAIN = process.env.BENCH_MERIDIAN_MAIN
+  ? path.resolve(process.env.BENCH_MERIDIAN_MAIN)
+  : path.join(REPO_ROOT, 'dist', 'src', 'main.js');
+/** The checkout MAIN belongs to (its working directory when started). */
+export const MAIN_ROOT = path.resolve(path.dirname(MAIN), '..', '..');
 
 /** Every variable Meridian reads: none is inherited from the caller's shell. */
 const MERIDIAN_VARS = [
-  'NODE_ENV', 'APP_ROLE', 'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE',
-  'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_CONNECT_TIMEOUT_MS', 'MIGRATIONS_RUN', 'EMBEDDED_DB_PORT',
-  'REDIS_URL', 'QUEUE_PREFIX', 'LOG_LEVEL', 'LOG_FORMAT', 'SHUTDOWN_GRACE_MS', 'SHUTDOWN_TIMEOUT_MS',
-  'CORS_ORIGINS', 'BODY_LIMIT_BYTES', 'RATE_LIMIT_MAX', 'RATE_LIMIT_WINDOW_MS', 'TRUST_PROXY', 'DOCS_ENABLED',
+  'NODE_ENV',
+  'APP_ROLE',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'DATABASE_STATEMENT_TIMEOUT_MS',
+  'DATABASE_CONNECT_TIMEOUT_MS',
+  'MIGRATIONS_RUN',
+  'EMBEDDED_DB_PORT',
+  'REDIS_URL',
+  'QUEUE_PREFIX',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'SHUTDOWN_GRACE_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'CORS_ORIGINS',
+  'BODY_LIMIT_BYTES',
+  'RATE_LIMIT_MAX',
+  'RATE_LIMIT_WINDOW_MS',
+  'TRUST_PROXY',
+  'DOCS_ENABLED',
 ];
 
 /** Meridian's connection pool size (its default); the bare servers use the same. */
 export const POOL_SIZE = 10;
 
 export function assertBuilt() {
-  if (!existsSync(MAIN)) throw new Error(`bench: ${MAIN} is missing; run \`npm run build\` (or \`npm run bench\`)`);
+  if (!existsSync(MAIN))
+    throw new Error(`bench: ${MAIN} is missing; run \`npm run build\` (or \`npm run bench\`)`);
 }
 
 /** A fresh temp DATA_DIR for embedded mode, removed at process exit at the latest. */
@@ -46,7 +74,14 @@ export function embeddedDatabaseUrl(dataDir, port) {
  * redisUrl is optional (BullMQ on PostgreSQL without it). Returns the process handle
  * with { baseUrl, port, mode, dataDir, embeddedDbPort } added.
  */
-export async function spawnMeridian({ mode, databaseUrl, dataDir, redisUrl, queuePrefix, extraEnv = {} }) {
+export async function spawnMeridian({
+  mode,
+  databaseUrl,
+  dataDir,
+  redisUrl,
+  queuePrefix,
+  extraEnv = {},
+}) {
   const port = await freePort();
   const env = { ...process.env };
   for (const name of MERIDIAN_VARS) delete env[name];
@@ -74,8 +109,20 @@ export async function spawnMeridian({ mode, databaseUrl, dataDir, redisUrl, queu
   }
   if (redisUrl) env.REDIS_URL = redisUrl;
   Object.assign(env, extraEnv);
-  const handle = spawnServer({ name: `meridian (${mode})`, args: [MAIN], env, replaceEnv: true, cwd: REPO_ROOT });
-  Object.assign(handle, { baseUrl: `http://${LOOPBACK}:${port}`, port, mode, dataDir, embeddedDbPort });
+  const handle = spawnServer({
+    name: `meridian (${mode})`,
+    args: [MAIN],
+    env,
+    replaceEnv: true,
+    cwd: MAIN_ROOT,
+  });
+  Object.assign(handle, {
+    baseUrl: `http://${LOOPBACK}:${port}`,
+    port,
+    mode,
+    dataDir,
+    embeddedDbPort,
+  });
   if (mode === 'embedded') {
     // Should Meridian die without stopping its PostgreSQL, stop that one too.
     handle.onStop.push(async () => {

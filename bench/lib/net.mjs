@@ -21,7 +21,9 @@ export function freePort() {
 export function assertLoopbackUrl(url) {
   const u = new URL(url);
   if (u.protocol !== 'http:' || u.hostname !== LOOPBACK) {
-    throw new Error(`bench: refusing to send requests to ${url} (only http://${LOOPBACK} is allowed)`);
+    throw new Error(
+      `bench: refusing to send requests to ${url} (only http://${LOOPBACK} is allowed)`,
+    );
   }
   return u;
 }
@@ -47,7 +49,9 @@ export function httpGet(url, timeoutMs = 1000) {
         if (size < 65536) chunks.push(c);
         size += c.length;
       });
-      res.on('end', () => done({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        done({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', (error) => done({ error }));
     });
     req.on('error', (error) => done({ error }));
@@ -59,3 +63,6 @@ export function httpGet(url, timeoutMs = 1000) {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Like sleep, but does not keep the process alive (for the timeout side of a race). */
+export const sleepUnref = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -2,7 +2,7 @@
 // stop all of them at the end, on error, on SIGINT/SIGTERM and (synchronously) on exit.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { httpGet, sleep } from './net.mjs';
+import { httpGet, sleep, sleepUnref } from './net.mjs';
 
 const children = new Set();
 const LOG_TAIL_BYTES = 32 * 1024;
@@ -22,7 +22,14 @@ function isAlive(pid) {
  * { name, pid, child, startedAt (performance.now() just before spawn), exited (promise),
  *   exitInfo, tail(), onStop: [] (extra async clean-ups run after the process ends) }.
  */
-export function spawnServer({ name, command = process.execPath, args = [], env = {}, replaceEnv = false, cwd = process.cwd() }) {
+export function spawnServer({
+  name,
+  command = process.execPath,
+  args = [],
+  env = {},
+  replaceEnv = false,
+  cwd = process.cwd(),
+}) {
   const startedAt = performance.now();
   const child = spawn(command, args, {
     cwd,
@@ -65,25 +72,43 @@ export function spawnServer({ name, command = process.execPath, args = [], env =
  * (the loop is bounded both in time and in attempts). Returns timings relative to
  * handle.startedAt: { firstResponseMs (any HTTP status), readyMs, attempts }.
  */
-export async function waitForUrl(handle, url, { timeoutMs = 60_000, intervalMs = 10, expectStatus = 200 } = {}) {
+export async function waitForUrl(
+  handle,
+  url,
+  { timeoutMs = 60_000, intervalMs = 10, expectStatus = 200 } = {},
+) {
   const deadline = performance.now() + timeoutMs;
   const maxAttempts = Math.ceil(timeoutMs / intervalMs) + 1;
   let firstResponseMs;
   let last;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (handle.exitInfo) {
-      throw new Error(`bench: ${handle.name} exited (${JSON.stringify(handle.exitInfo)}) before ${url} answered ${expectStatus}\n${handle.tail()}`);
+      throw new Error(
+        `bench: ${handle.name} exited (${JSON.stringify(handle.exitInfo)}) before ${url} answered ${expectStatus}\n${handle.tail()}`,
+      );
     }
     const remaining = deadline - performance.now();
     if (remaining <= 0) break;
     last = await httpGet(url, Math.min(1000, Math.max(50, remaining)));
     const now = performance.now();
-    if (last.status !== undefined && firstResponseMs === undefined) firstResponseMs = now - handle.startedAt;
-    if (last.status === expectStatus) return { firstResponseMs, readyMs: now - handle.startedAt, attempts: attempt, body: last.body };
+    if (last.status !== undefined && firstResponseMs === undefined)
+      firstResponseMs = now - handle.startedAt;
+    if (last.status === expectStatus)
+      return {
+        firstResponseMs,
+        readyMs: now - handle.startedAt,
+        attempts: attempt,
+        body: last.body,
+      };
     await sleep(intervalMs);
   }
-  const lastSeen = last?.status !== undefined ? `HTTP ${last.status} ${last.body?.slice(0, 300)}` : String(last?.error?.message);
-  throw new Error(`bench: ${handle.name}: ${url} did not answer ${expectStatus} within ${timeoutMs} ms (last: ${lastSeen})\n${handle.tail()}`);
+  const lastSeen =
+    last?.status !== undefined
+      ? `HTTP ${last.status} ${last.body?.slice(0, 300)}`
+      : String(last?.error?.message);
+  throw new Error(
+    `bench: ${handle.name}: ${url} did not answer ${expectStatus} within ${timeoutMs} ms (last: ${lastSeen})\n${handle.tail()}`,
+  );
 }
 
 function killGroup(handle, signal) {
@@ -114,11 +139,16 @@ export async function stopServer(handle, { timeoutMs = 20_000 } = {}) {
     } catch {
       /* already gone */
     }
-    const timedOut = await Promise.race([handle.exited.then(() => false), sleep(timeoutMs).then(() => true)]);
+    const timedOut = await Promise.race([
+      handle.exited.then(() => false),
+      sleepUnref(timeoutMs).then(() => true),
+    ]);
     if (timedOut) {
-      console.error(`bench: ${handle.name} (pid ${handle.pid}) did not stop within ${timeoutMs} ms; killing its process group`);
+      console.error(
+        `bench: ${handle.name} (pid ${handle.pid}) did not stop within ${timeoutMs} ms; killing its process group`,
+      );
       killGroup(handle, 'SIGKILL');
-      await Promise.race([handle.exited, sleep(5_000)]);
+      await Promise.race([handle.exited, sleepUnref(5_000)]);
     } else {
       stopMs = performance.now() - t0;
     }
@@ -180,7 +210,7 @@ export function installCleanup({ maxMs }) {
     if (stopping) return;
     stopping = true;
     console.error(`bench: ${reason}; stopping child processes`);
-    await Promise.race([stopAll(), sleep(30_000)]);
+    await Promise.race([stopAll(), sleepUnref(30_000)]);
     process.exit(code);
   };
   process.on('SIGINT', () => void bail('SIGINT', 130));
@@ -195,6 +225,9 @@ export function installCleanup({ maxMs }) {
       }
     }
   });
-  const watchdog = setTimeout(() => void bail(`watchdog: the run took longer than ${Math.round(maxMs / 1000)} s`, 2), maxMs);
+  const watchdog = setTimeout(
+    () => void bail(`watchdog: the run took longer than ${Math.round(maxMs / 1000)} s`, 2),
+    maxMs,
+  );
   watchdog.unref();
 }

@@ -22,28 +22,40 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export const SCENARIO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'scenarios');
+export const SCENARIO_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'scenarios',
+);
 
 function validate(scenario, file) {
-  if (!scenario || typeof scenario.name !== 'string' || !scenario.name) throw new Error(`bench: ${file}: no scenario name`);
+  if (!scenario || typeof scenario.name !== 'string' || !scenario.name)
+    throw new Error(`bench: ${file}: no scenario name`);
   if (!Array.isArray(scenario.targets) && typeof scenario.targets !== 'function') {
     throw new Error(`bench: ${file}: targets must be an array or a function of ctx`);
   }
-  if (scenario.setup !== undefined && typeof scenario.setup !== 'function') throw new Error(`bench: ${file}: setup must be a function`);
+  if (scenario.setup !== undefined && typeof scenario.setup !== 'function')
+    throw new Error(`bench: ${file}: setup must be a function`);
   return scenario;
 }
 
 /** Loads the scenarios, sorted by file name; `only` (names) filters them. */
 export async function loadScenarios(only = []) {
-  const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.mjs')).sort();
+  const files = readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort();
   const scenarios = [];
   for (const file of files) {
     const mod = await import(pathToFileURL(path.join(SCENARIO_DIR, file)).href);
-    const scenario = validate(mod.default ?? { name: mod.name, setup: mod.setup, targets: mod.targets }, file);
+    const scenario = validate(
+      mod.default ?? { name: mod.name, setup: mod.setup, targets: mod.targets },
+      file,
+    );
     if (only.length === 0 || only.includes(scenario.name)) scenarios.push(scenario);
   }
   const missing = only.filter((name) => !scenarios.some((s) => s.name === name));
-  if (missing.length > 0) throw new Error(`bench: no scenario named ${missing.join(', ')} in ${SCENARIO_DIR}`);
+  if (missing.length > 0)
+    throw new Error(`bench: no scenario named ${missing.join(', ')} in ${SCENARIO_DIR}`);
   return scenarios;
 }
 
@@ -52,7 +64,9 @@ export function resolveTargets(scenario, ctx) {
   const targets = typeof scenario.targets === 'function' ? scenario.targets(ctx) : scenario.targets;
   return targets.map((t) => {
     if (typeof t.path !== 'string' || !t.path.startsWith('/')) {
-      throw new Error(`bench: scenario ${scenario.name}: target path must start with "/" (got ${t.path})`);
+      throw new Error(
+        `bench: scenario ${scenario.name}: target path must start with "/" (got ${t.path})`,
+      );
     }
     const value = (v) => (typeof v === 'function' ? v(ctx) : v);
     const bare = t.bare === undefined ? [] : Array.isArray(t.bare) ? t.bare : [t.bare];

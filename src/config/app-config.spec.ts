@@ -26,7 +26,11 @@ describe('loadConfig', () => {
       NODE_ENV: 'development',
     });
     expect(c).toMatchObject({ port: 8080, role: 'worker' });
-    expect(c.database).toMatchObject({ url: 'postgres://u:p@db:5432/app', poolSize: 25, runMigrations: false });
+    expect(c.database).toMatchObject({
+      url: 'postgres://u:p@db:5432/app',
+      poolSize: 25,
+      runMigrations: false,
+    });
     expect(c.http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(c.http.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com:8443']);
     expect(c.log.format).toBe('pretty');

@@ -82,7 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queue: { redisUrl: v.REDIS_URL, prefix: v.QUEUE_PREFIX ?? 'meridian' },
     log: {
       level: v.LOG_LEVEL ?? (nodeEnv === NodeEnv.Test ? 'warn' : 'info'),
-      format: (v.LOG_FORMAT as 'json' | 'pretty' | undefined) ??
+      format:
+        (v.LOG_FORMAT as 'json' | 'pretty' | undefined) ??
         (nodeEnv === NodeEnv.Development ? 'pretty' : 'json'),
     },
     shutdown: {

@@ -10,14 +10,18 @@ import { createRootLogger } from '../core/logging/logger.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { openDatabaseRuntime } from './database-runtime.js';
 
-const SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/database/migrations');
+const SOURCE_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../src/database/migrations',
+);
 
 function escapeSql(query: string): string {
   return query.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
 }
 
 export function renderMigration(className: string, up: string[], down: string[]): string {
-  const lines = (qs: string[]) => qs.map((q) => `    await queryRunner.query(\`${escapeSql(q)}\`);`).join('\n');
+  const lines = (qs: string[]) =>
+    qs.map((q) => `    await queryRunner.query(\`${escapeSql(q)}\`);`).join('\n');
   return `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {
@@ -52,13 +56,19 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const logger = createRootLogger(config);
   const runtime = await openDatabaseRuntime(config, logger);
-  const ds = new DataSource(dataSourceOptions(runtime.url, { ...config.database, poolSize: 2 }, 'meridian-cli'));
+  const ds = new DataSource(
+    dataSourceOptions(runtime.url, { ...config.database, poolSize: 2 }, 'meridian-cli'),
+  );
   await ds.initialize();
   try {
     switch (command) {
       case 'run': {
         const applied = await ds.runMigrations({ transaction: 'each' });
-        console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply.');
+        console.log(
+          applied.length
+            ? `Applied: ${applied.map((m) => m.name).join(', ')}`
+            : 'Nothing to apply.',
+        );
         return 0;
       }
       case 'revert':

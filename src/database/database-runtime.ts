@@ -10,9 +10,15 @@ export interface DatabaseRuntime {
   stop(): Promise<void>;
 }
 
-export async function openDatabaseRuntime(config: AppConfig, logger: Logger): Promise<DatabaseRuntime> {
+export async function openDatabaseRuntime(
+  config: AppConfig,
+  logger: Logger,
+): Promise<DatabaseRuntime> {
   if (config.database.url) {
-    logger.info({ database: redactUrl(config.database.url) }, 'database: external PostgreSQL (DATABASE_URL)');
+    logger.info(
+      { database: redactUrl(config.database.url) },
+      'database: external PostgreSQL (DATABASE_URL)',
+    );
     return { mode: 'external', url: config.database.url, stop: async () => undefined };
   }
   const server = await startEmbeddedPostgres({
@@ -24,5 +30,9 @@ export async function openDatabaseRuntime(config: AppConfig, logger: Logger): Pr
     { dataDir: config.dataDir, port: server.port },
     'database: embedded PostgreSQL (DATABASE_URL unset), data under DATA_DIR',
   );
-  return { mode: 'embedded', url: `${server.url}/${EMBEDDED_DATABASE_NAME}`, stop: server.stop };
+  return {
+    mode: 'embedded',
+    url: `${server.url}/${EMBEDDED_DATABASE_NAME}`,
+    stop: () => server.stop(),
+  };
 }

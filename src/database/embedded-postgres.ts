@@ -8,7 +8,15 @@ import type { Logger } from 'pino';
 import pg from 'pg';
 
 const run = promisify(execFile);
-const EXIT_EVENTS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+const EXIT_EVENTS = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+  'SIGBREAK',
+  'beforeExit',
+  'exit',
+  'message',
+] as const;
 export const EMBEDDED_DATABASE_NAME = 'meridian';
 
 export class EmbeddedDatabaseError extends Error {
@@ -65,7 +73,10 @@ async function freePort(): Promise<number> {
 
 async function postgresUserIds(): Promise<{ uid: number; gid: number } | undefined> {
   try {
-    const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+    const [uid, gid] = await Promise.all([
+      run('id', ['-u', 'postgres']),
+      run('id', ['-g', 'postgres']),
+    ]);
     return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
   } catch {
     return undefined;
@@ -110,11 +121,15 @@ async function stopOrphan(pgDir: string, logger: Logger): Promise<void> {
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   if (isAlive(pid)) {
-    throw new EmbeddedDatabaseError(`PostgreSQL (pid ${pid}) in ${pgDir} did not stop; stop it by hand`);
+    throw new EmbeddedDatabaseError(
+      `PostgreSQL (pid ${pid}) in ${pgDir} did not stop; stop it by hand`,
+    );
   }
 }
 
-async function readOrCreateCredentials(file: string): Promise<{ creds: Credentials; created: boolean }> {
+async function readOrCreateCredentials(
+  file: string,
+): Promise<{ creds: Credentials; created: boolean }> {
   if (existsSync(file)) {
     return { creds: JSON.parse(await fs.readFile(file, 'utf8')) as Credentials, created: false };
   }
@@ -156,7 +171,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       logger.info('running as root: the embedded PostgreSQL runs as the OS user "postgres"');
     }
     await stopOrphan(pgDir, logger);
-    const { creds, created } = await readOrCreateCredentials(path.join(dataDir, 'postgres.credentials.json'));
+    const { creds, created } = await readOrCreateCredentials(
+      path.join(dataDir, 'postgres.credentials.json'),
+    );
     const initialised = existsSync(path.join(pgDir, 'PG_VERSION'));
     const port = options.port || (await freePort());
     const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -196,7 +213,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     try {
       for (const name of options.databases ?? [EMBEDDED_DATABASE_NAME]) {
         const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+        if (exists.rowCount === 0)
+          await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
       }
     } finally {
       await admin.end();

@@ -31,7 +31,9 @@ export class MigrationRunner implements OnModuleInit {
       const applied = await this.dataSource.runMigrations({ transaction: 'each' });
       if (applied.length > 0) this.logger.log(`applied ${applied.map((m) => m.name).join(', ')}`);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+        .catch(() => undefined);
       await runner.release();
     }
   }

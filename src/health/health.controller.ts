@@ -1,6 +1,16 @@
 import { Controller, Get, Header, HttpCode, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { AppException } from '../core/errors/app.exception.js';
 import { ProblemDetails } from '../core/errors/problem.js';
 import { Public } from '../core/http/public.decorator.js';
@@ -34,10 +44,14 @@ export class HealthController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({
-    summary: 'Readiness: database reachable, migrations applied, queue backend reachable, not shutting down.',
+    summary:
+      'Readiness: database reachable, migrations applied, queue backend reachable, not shutting down.',
   })
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ProblemDetails, description: 'Names the failing indicators.' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemDetails,
+    description: 'Names the failing indicators.',
+  })
   async getReadiness(): Promise<ReadinessDto> {
     let result: HealthCheckResult;
     try {
@@ -48,11 +62,16 @@ export class HealthController {
       const failing = Object.entries(details)
         .filter(([, v]) => v.status !== 'up')
         .map(([k]) => k);
-      throw new AppException(503, HealthErrorCode.NotReady, `Not ready: ${failing.join(', ')} down.`, {
-        title: 'Service not ready',
-        extensions: { checks: details },
-        headers: { 'cache-control': 'no-store' },
-      });
+      throw new AppException(
+        503,
+        HealthErrorCode.NotReady,
+        `Not ready: ${failing.join(', ')} down.`,
+        {
+          title: 'Service not ready',
+          extensions: { checks: details },
+          headers: { 'cache-control': 'no-store' },
+        },
+      );
     }
     return { status: 'ok', checks: result.details as Record<string, HealthIndicatorDto> };
   }

@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { HealthIndicatorService, TypeOrmHealthIndicator, type HealthIndicatorFunction } from '@nestjs/terminus';
+import {
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import type { Queue } from 'bullmq';
 import { ShutdownState } from '../core/http/shutdown-state.js';
 import { MigrationRunner } from '../database/migration-runner.js';

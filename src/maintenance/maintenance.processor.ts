@@ -11,9 +11,12 @@ export class MaintenanceProcessor extends JobProcessor {
   }
 
   @JobHandler(JobName.CleanQueues)
-  async cleanQueues(job: Job<{ completedAfterMs?: number; failedAfterMs?: number }>): Promise<CleanupResult> {
+  async cleanQueues(
+    job: Job<{ completedAfterMs?: number; failedAfterMs?: number }>,
+  ): Promise<CleanupResult> {
     const { completedAfterMs, failedAfterMs } = job.data;
-    const valid = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+    const valid = (v: unknown) =>
+      typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
     return this.cleanup.clean(valid(completedAfterMs), valid(failedAfterMs));
   }
 }

@@ -26,7 +26,8 @@ export class QueueCleanupService {
       result.completed += await this.drain(() => queue.clean(completedAfterMs, BATCH, 'completed'));
       result.failed += await this.drain(() => queue.clean(failedAfterMs, BATCH, 'failed'));
     }
-    if (result.completed + result.failed > 0) this.logger.log({ msg: 'cleaned finished jobs', ...result });
+    if (result.completed + result.failed > 0)
+      this.logger.log({ msg: 'cleaned finished jobs', ...result });
     return result;
   }
 

@@ -27,7 +27,8 @@ export abstract class JobProcessor extends WorkerHost {
 
   async process(job: Job): Promise<unknown> {
     const handler = this.handledJobs().get(job.name);
-    if (!handler) throw new UnrecoverableError(`No handler for job ${job.name} on ${job.queueName}`);
+    if (!handler)
+      throw new UnrecoverableError(`No handler for job ${job.name} on ${job.queueName}`);
     return handler(job);
   }
 }

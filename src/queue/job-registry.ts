@@ -41,21 +41,26 @@ export class JobRegistry implements OnApplicationBootstrap, BeforeApplicationShu
     const seen = new Map<string, string[]>();
     const problems: string[] = [];
     for (const processor of processors) {
-      const queue = Reflect.getMetadata(PROCESSOR_QUEUE, processor.constructor) as QueueName | undefined;
+      const queue = Reflect.getMetadata(PROCESSOR_QUEUE, processor.constructor) as
+        QueueName | undefined;
       for (const job of processor.handledJobs().keys()) {
         seen.set(job, [...(seen.get(job) ?? []), processor.constructor.name]);
         const expected = JOB_QUEUE[job as JobName];
         if (!expected) problems.push(`${processor.constructor.name} handles unknown job "${job}"`);
         else if (queue !== expected)
-          problems.push(`${job} belongs on queue ${expected} but ${processor.constructor.name} consumes ${queue}`);
+          problems.push(
+            `${job} belongs on queue ${expected} but ${processor.constructor.name} consumes ${queue}`,
+          );
       }
     }
     for (const job of Object.values(JobName)) {
       const owners = seen.get(job) ?? [];
       if (owners.length === 0) problems.push(`job "${job}" has no handler`);
-      if (owners.length > 1) problems.push(`job "${job}" has ${owners.length} handlers: ${owners.join(', ')}`);
+      if (owners.length > 1)
+        problems.push(`job "${job}" has ${owners.length} handlers: ${owners.join(', ')}`);
     }
-    if (problems.length > 0) throw new JobRegistryError(`Job handlers are wrong:\n  - ${problems.join('\n  - ')}`);
+    if (problems.length > 0)
+      throw new JobRegistryError(`Job handlers are wrong:\n  - ${problems.join('\n  - ')}`);
   }
 
   onApplicationBootstrap(): void {

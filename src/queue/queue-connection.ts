@@ -48,7 +48,7 @@ export function queueConnection(config: AppConfig, databaseUrl: string): QueueCo
       migrate: true,
       max: 2,
       application_name: 'meridian-queue',
-    } as unknown as ConnectionOptions,
+    },
     prefix: config.queue.prefix,
   };
 }

@@ -34,16 +34,26 @@ export class QueueProducer {
 
   /** Enqueues a job; a `jobId` makes the enqueue idempotent. */
   async enqueue(name: JobName, payload: JobPayload, options: JobsOptions = {}): Promise<string> {
-    const job = await this.queue(JOB_QUEUE[name]).add(name, payload, { ...DEFAULT_JOB_OPTIONS, ...options });
+    const job = await this.queue(JOB_QUEUE[name]).add(name, payload, {
+      ...DEFAULT_JOB_OPTIONS,
+      ...options,
+    });
     return job.id ?? '';
   }
 
   /** Creates or updates a repeating job (BullMQ job scheduler). */
   async schedule(name: JobName, everyMs: number, payload: JobPayload = {}): Promise<void> {
-    await this.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, {
+    await this.queue(JOB_QUEUE[name]).upsertJobScheduler(
       name,
-      data: payload,
-      opts: { removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete, removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail },
-    });
+      { every: everyMs },
+      {
+        name,
+        data: payload,
+        opts: {
+          removeOnComplete: DEFAULT_JOB_OPTIONS.removeOnComplete,
+          removeOnFail: DEFAULT_JOB_OPTIONS.removeOnFail,
+        },
+      },
+    );
   }
 }

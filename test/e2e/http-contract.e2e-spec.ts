@@ -50,7 +50,10 @@ describe('HTTP contract', () => {
   });
 
   it('lists every invalid field, nested ones by path', async () => {
-    const res = await t.request('/api/v1/fixtures/items', json({ name: 'x'.repeat(51), count: 0, tag: { label: 5 } }));
+    const res = await t.request(
+      '/api/v1/fixtures/items',
+      json({ name: 'x'.repeat(51), count: 0, tag: { label: 5 } }),
+    );
     const body = await expectProblem(res, 400, 'VALIDATION_FAILED');
     const fields = body.errors!.map((e) => e.field).sort();
     expect(fields).toEqual(['count', 'name', 'tag.label', 'tag.label']);
@@ -60,7 +63,9 @@ describe('HTTP contract', () => {
   it('rejects unknown properties instead of silently dropping them', async () => {
     const res = await t.request('/api/v1/fixtures/items', json({ ...valid, role: 'admin' }));
     const body = await expectProblem(res, 400, 'VALIDATION_FAILED');
-    expect(body.errors).toEqual([expect.objectContaining({ field: 'role', rule: 'whitelistValidation' })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ field: 'role', rule: 'whitelistValidation' }),
+    ]);
   });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
@@ -82,14 +87,17 @@ describe('HTTP contract', () => {
   });
 
   it('answers an oversized body with 413', async () => {
-    const res = await t.request('/api/v1/fixtures/items', json({ ...valid, name: 'x'.repeat(5000) }));
+    const res = await t.request(
+      '/api/v1/fixtures/items',
+      json({ ...valid, name: 'x'.repeat(5000) }),
+    );
     await expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('answers a bad id in the path with 400 naming the parameter', async () => {
     const res = await t.request('/api/v1/fixtures/items/not-a-uuid');
     const body = await expectProblem(res, 400, 'VALIDATION_FAILED');
-    expect(body.errors![0]!.field).toBe('id');
+    expect(body.errors![0].field).toBe('id');
     const ok = await t.request('/api/v1/fixtures/items/6F9619FF-8B86-4011-B42D-00CF4FC964FF');
     expect(await ok.json()).toEqual({ id: '6f9619ff-8b86-4011-b42d-00cf4fc964ff' });
   });
@@ -106,7 +114,9 @@ describe('HTTP contract', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.request(`/api/v1/fixtures/numbers?limit=20${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await t.request(
+        `/api/v1/fixtures/numbers?limit=20${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       const page = (await res.json()) as { items: number[]; nextCursor: string | null };
       seen.push(...page.items);
@@ -117,7 +127,9 @@ describe('HTTP contract', () => {
 
   it('answers unknown routes with 404 and wrong methods with 405 and Allow', async () => {
     await expectProblem(await t.request('/api/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
-    const res = await t.request('/api/v1/fixtures/items/6f9619ff-8b86-4011-b42d-00cf4fc964ff', { method: 'DELETE' });
+    const res = await t.request('/api/v1/fixtures/items/6f9619ff-8b86-4011-b42d-00cf4fc964ff', {
+      method: 'DELETE',
+    });
     await expectProblem(res, 405, 'METHOD_NOT_ALLOWED');
     expect(res.headers.get('allow')).toBe('GET, HEAD');
   });
@@ -130,9 +142,13 @@ describe('HTTP contract', () => {
   });
 
   it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
-    const sane = await t.request('/health/live', { headers: { 'x-request-id': 'client-req-0001' } });
+    const sane = await t.request('/health/live', {
+      headers: { 'x-request-id': 'client-req-0001' },
+    });
     expect(sane.headers.get('x-request-id')).toBe('client-req-0001');
-    const unsafe = await t.request('/api/v1/nothing', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    const unsafe = await t.request('/api/v1/nothing', {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
     const generated = unsafe.headers.get('x-request-id')!;
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     expect(((await unsafe.json()) as Problem).requestId).toBe(generated);
@@ -161,16 +177,22 @@ describe('HTTP contract', () => {
 describe('rate limit and CORS', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000', CORS_ORIGINS: 'https://app.example.com' }, [
-      FixtureModule,
-    ]);
+    t = await startTestApp(
+      {
+        RATE_LIMIT_MAX: '3',
+        RATE_LIMIT_WINDOW_MS: '60000',
+        CORS_ORIGINS: 'https://app.example.com',
+      },
+      [FixtureModule],
+    );
   });
   afterAll(async () => {
     await t.close();
   });
 
   it('answers 429 with Retry-After past the limit, and never limits probes', async () => {
-    for (let i = 0; i < 3; i++) expect((await t.request('/api/v1/fixtures/numbers')).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await t.request('/api/v1/fixtures/numbers')).status).toBe(200);
     const res = await t.request('/api/v1/fixtures/numbers');
     await expectProblem(res, 429, 'RATE_LIMITED');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -178,9 +200,13 @@ describe('rate limit and CORS', () => {
   });
 
   it('allows configured origins only', async () => {
-    const allowed = await t.request('/health/live', { headers: { origin: 'https://app.example.com' } });
+    const allowed = await t.request('/health/live', {
+      headers: { origin: 'https://app.example.com' },
+    });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    const other = await t.request('/health/live', { headers: { origin: 'https://evil.example.net' } });
+    const other = await t.request('/health/live', {
+      headers: { origin: 'https://evil.example.net' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

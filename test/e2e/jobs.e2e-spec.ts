@@ -5,12 +5,18 @@ import { QueueProducer } from '../../src/queue/queue-producer.service.js';
 import { JobName, QueueName } from '../../src/queue/queue.constants.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
-async function waitForState(queue: Queue, id: string, states: string[], timeoutMs = 15_000): Promise<Job> {
+async function waitForState(
+  queue: Queue,
+  id: string,
+  states: string[],
+  timeoutMs = 15_000,
+): Promise<Job> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await queue.getJob(id);
     if (job && states.includes(await job.getState())) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} did not reach ${states.join('/')} in ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${id} did not reach ${states.join('/')} in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -88,6 +94,8 @@ describe('roles', () => {
 
   it('refuses to start when a job name has no handler or two', () => {
     const t = { processors: () => [] } as unknown as JobRegistry;
-    expect(() => JobRegistry.prototype.verify.call(t, [])).toThrow(/maintenance.clean-queues" has no handler/);
+    expect(() => JobRegistry.prototype.verify.call(t, [])).toThrow(
+      /maintenance.clean-queues" has no handler/,
+    );
   });
 });

@@ -6,7 +6,9 @@ import { startTestApp } from '../setup/test-app.js';
 
 describe('graceful shutdown', () => {
   it('turns readiness 503 at once, finishes in-flight requests, then closes the listener', async () => {
-    const t = await startTestApp({ SHUTDOWN_GRACE_MS: '400', SHUTDOWN_TIMEOUT_MS: '10000' }, [FixtureModule]);
+    const t = await startTestApp({ SHUTDOWN_GRACE_MS: '400', SHUTDOWN_TIMEOUT_MS: '10000' }, [
+      FixtureModule,
+    ]);
     let stopped = false;
     try {
       const inFlight = t.request('/api/v1/fixtures/slow?ms=800');

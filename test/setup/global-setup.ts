@@ -30,7 +30,12 @@ export default async function globalSetup(): Promise<void> {
   let stopServer = async (): Promise<void> => undefined;
   if (!serverUrl) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'meridian-test-'));
-    const server = await startEmbeddedPostgres({ dataDir, port: 0, logger: pino({ level: 'warn' }), databases: [] });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      port: 0,
+      logger: pino({ level: 'warn' }),
+      databases: [],
+    });
     serverUrl = `${server.url}/postgres`;
     stopServer = server.stop;
   }

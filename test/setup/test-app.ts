@@ -6,7 +6,12 @@ import { createApp, type CreateAppOptions } from '../../src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import type { DatabaseRuntime } from '../../src/database/database-runtime.js';
 import type { QueueConnection } from '../../src/queue/queue-connection.js';
-import { createDatabaseFromTemplate, dropDatabase, uniqueName, withDatabase } from './test-database.js';
+import {
+  createDatabaseFromTemplate,
+  dropDatabase,
+  uniqueName,
+  withDatabase,
+} from './test-database.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -38,7 +43,10 @@ export async function startTestApp(
   imports: NonNullable<CreateAppOptions['imports']> = [],
 ): Promise<TestApp> {
   const serverUrl = testServerUrl();
-  const databaseName = await createDatabaseFromTemplate(serverUrl, process.env.MERIDIAN_TEST_TEMPLATE!);
+  const databaseName = await createDatabaseFromTemplate(
+    serverUrl,
+    process.env.MERIDIAN_TEST_TEMPLATE!,
+  );
   const url = withDatabase(serverUrl, databaseName);
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -21,7 +21,10 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Runs statements on the server's maintenance database. */
-export async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function onServer<T>(
+  serverUrl: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await client.connect();
   try {
@@ -34,14 +37,23 @@ export async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => 
 /** Applies the migrations (and BullMQ's schema) to the run's template database, once. */
 async function migrateTemplate(serverUrl: string, template: string): Promise<void> {
   const url = withDatabase(serverUrl, template);
-  const ds = new DataSource(dataSourceOptions(url, { poolSize: 2, statementTimeoutMs: 0, connectTimeoutMs: 10_000 }));
+  const ds = new DataSource(
+    dataSourceOptions(url, { poolSize: 2, statementTimeoutMs: 0, connectTimeoutMs: 10_000 }),
+  );
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   if (!process.env.TEST_REDIS_URL) {
     const queue = new Queue(
       'template',
-      { connection: { connectionString: url, schema: BULLMQ_PG_SCHEMA, migrate: true, max: 1 } as never },
+      {
+        connection: {
+          connectionString: url,
+          schema: BULLMQ_PG_SCHEMA,
+          migrate: true,
+          max: 1,
+        },
+      },
       createPostgresBackend as never,
     );
     await queue.waitUntilReady();
@@ -50,7 +62,10 @@ async function migrateTemplate(serverUrl: string, template: string): Promise<voi
 }
 
 /** Creates a database for one test file as a copy of the migrated template. */
-export async function createDatabaseFromTemplate(serverUrl: string, template: string): Promise<string> {
+export async function createDatabaseFromTemplate(
+  serverUrl: string,
+  template: string,
+): Promise<string> {
   const name = uniqueName(`meridian_test_${process.env.MERIDIAN_TEST_RUN ?? 'x'}`);
   await onServer(serverUrl, async (c) => {
     await c.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
@@ -63,7 +78,9 @@ export async function createDatabaseFromTemplate(serverUrl: string, template: st
         await migrateTemplate(serverUrl, template);
         await c.query(`COMMENT ON DATABASE ${c.escapeIdentifier(template)} IS '${MIGRATED}'`);
       }
-      await c.query(`CREATE DATABASE ${c.escapeIdentifier(name)} TEMPLATE ${c.escapeIdentifier(template)}`);
+      await c.query(
+        `CREATE DATABASE ${c.escapeIdentifier(name)} TEMPLATE ${c.escapeIdentifier(template)}`,
+      );
     } finally {
       await c.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
     }
@@ -72,5 +89,7 @@ export async function createDatabaseFromTemplate(serverUrl: string, template: st
 }
 
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`));
+  await onServer(serverUrl, (c) =>
+    c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`),
+  );
 }

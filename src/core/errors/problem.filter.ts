@@ -53,7 +53,10 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500) {
-      (request.log ?? this.logger).error({ err: exception, requestId: request.id }, 'request failed');
+      (request.log ?? this.logger).error(
+        { err: exception, requestId: request.id },
+        'request failed',
+      );
     }
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
@@ -110,7 +113,7 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private detailFor(code: string, exception: HttpException): string {
-    switch (code) {
+    switch (code as CoreErrorCode) {
       case CoreErrorCode.MalformedJson:
         return 'The request body is not valid JSON.';
       case CoreErrorCode.PayloadTooLarge:

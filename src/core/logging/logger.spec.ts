@@ -24,14 +24,23 @@ describe('log redaction', () => {
       password: 'top-level-secret',
     });
     const out = lines.join('');
-    for (const secret of ['eyJsecret', 'sid=abc', 'hunter22', 'r-secret', 'k-secret', 'top-level-secret']) {
+    for (const secret of [
+      'eyJsecret',
+      'sid=abc',
+      'hunter22',
+      'r-secret',
+      'k-secret',
+      'top-level-secret',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('[redacted]');
   });
 
   it('removes the password from connection URLs', () => {
-    expect(redactUrl('postgres://meridian:s3cret@db:5432/app')).toBe('postgres://meridian:***@db:5432/app');
+    expect(redactUrl('postgres://meridian:s3cret@db:5432/app')).toBe(
+      'postgres://meridian:***@db:5432/app',
+    );
     expect(redactUrl('not a url')).toBe('[unparseable url]');
   });
 });

@@ -54,7 +54,11 @@ export function createRootLogger(config: Pick<AppConfig, 'log'>): Logger {
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' },
+        options: {
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,service',
+        },
       },
     });
   }
@@ -65,7 +69,11 @@ export function createRootLogger(config: Pick<AppConfig, 'log'>): Logger {
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
-  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace', message: unknown, rest: unknown[]) {
+  private write(
+    level: 'info' | 'warn' | 'error' | 'debug' | 'trace',
+    message: unknown,
+    rest: unknown[],
+  ) {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     if (message instanceof Error) {
       this.logger[level]({ context, err: message }, message.message);
@@ -73,7 +81,7 @@ export class PinoNestLogger implements LoggerService {
     }
     const stack = level === 'error' && typeof rest[0] === 'string' ? rest[0] : undefined;
     if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ context, ...(message as object), stack });
+      this.logger[level]({ context, ...message, stack });
       return;
     }
     this.logger[level]({ context, stack }, String(message));

@@ -11,7 +11,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics: HTTP durations, process and event loop, queue depth.' })
+  @ApiOperation({
+    summary: 'Prometheus metrics: HTTP durations, process and event loop, queue depth.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   async getMetrics(@Res() reply: FastifyReply): Promise<void> {

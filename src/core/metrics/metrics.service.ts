@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 
-const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
+const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'failed',
+  'completed',
+  'prioritized',
+] as const;
 
 /** Prometheus metrics of this process: HTTP, process/event loop and queue depth. */
 @Injectable()
@@ -32,7 +39,8 @@ export class MetricsService {
         for (const queue of queues()) {
           const counts = await queue.getJobCounts(...QUEUE_STATES).catch(() => undefined);
           if (!counts) continue;
-          for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+          for (const state of QUEUE_STATES)
+            this.set({ queue: queue.name, state }, counts[state] ?? 0);
         }
       },
     });

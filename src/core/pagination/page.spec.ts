@@ -17,9 +17,21 @@ describe('keyset pagination', () => {
   );
 
   it('uses the extra row only to tell that a next page exists', () => {
-    const page = toPage([1, 2, 3], 2, (n) => n * 10, (n) => [n]);
+    const page = toPage(
+      [1, 2, 3],
+      2,
+      (n) => n * 10,
+      (n) => [n],
+    );
     expect(page.items).toEqual([10, 20]);
     expect(decodeCursor(page.nextCursor!, 1)).toEqual([2]);
-    expect(toPage([1, 2], 2, (n) => n, (n) => [n]).nextCursor).toBeNull();
+    expect(
+      toPage(
+        [1, 2],
+        2,
+        (n) => n,
+        (n) => [n],
+      ).nextCursor,
+    ).toBeNull();
   });
 });

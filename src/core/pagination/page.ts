@@ -1,5 +1,11 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AppException } from '../errors/app.exception.js';
@@ -10,7 +16,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** The one pagination style: an opaque keyset cursor and a bounded limit. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor.' })
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." })
   @IsOptional()
   @IsString()
   @MaxLength(512)
@@ -29,7 +35,11 @@ export class PageQueryDto {
 export class PageDto<T> {
   items!: T[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Cursor of the next page; null on the last page.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Cursor of the next page; null on the last page.',
+  })
   nextCursor!: string | null;
 }
 
@@ -46,19 +56,31 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
       values.length === arity &&
       values.every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
-      return values as (string | number)[];
+      return values;
     }
   } catch {
     // fall through
   }
-  throw new AppException(400, CoreErrorCode.ValidationFailed, 'cursor is not a cursor this API issued.', {
-    title: 'Validation failed',
-    errors: [{ field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' }],
-  });
+  throw new AppException(
+    400,
+    CoreErrorCode.ValidationFailed,
+    'cursor is not a cursor this API issued.',
+    {
+      title: 'Validation failed',
+      errors: [
+        { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
+      ],
+    },
+  );
 }
 
 /** Builds a page from `limit + 1` fetched rows: the extra row only says a next page exists. */
-export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) => (string | number)[]): PageDto<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  key: (row: R) => (string | number)[],
+): PageDto<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];
@@ -73,7 +95,10 @@ export function ApiPageResponse(model: Type<unknown>): MethodDecorator & ClassDe
       schema: {
         allOf: [
           { $ref: getSchemaPath(PageDto) },
-          { properties: { items: { type: 'array', items: { $ref: getSchemaPath(model) } } }, required: ['items'] },
+          {
+            properties: { items: { type: 'array', items: { $ref: getSchemaPath(model) } } },
+            required: ['items'],
+          },
         ],
       },
     }),
