@@ -36,6 +36,7 @@ import { sleep, sleepUnref } from './lib/net.mjs';
 import { installCleanup, stopAll, stopServer } from './lib/proc.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { loadScenarios, resolveTargets } from './lib/scenarios.mjs';
+import { measureSystemCpu } from './lib/cpu.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -135,12 +136,14 @@ const queueLabel = (redis) => (redis ? 'Redis' : 'PostgreSQL');
 
 /** One Meridian start: spawn → ready, then stop. Returns { firstResponseMs, readyMs, stopMs }. */
 async function oneMeridianStart(options) {
+  const machine = measureSystemCpu();
   const handle = await startMeridian(options, {
     timeoutMs: options.mode === 'embedded' ? 180_000 : 60_000,
   });
   const { firstResponseMs, readyMs } = handle.timings;
+  const { busyCores } = machine.stop();
   const stopMs = await stopServer(handle);
-  return { firstResponseMs, readyMs, stopMs };
+  return { firstResponseMs, readyMs, stopMs, machineBusyCores: Math.round(busyCores * 100) / 100 };
 }
 
 async function measureColdStarts(extDbUrl) {
@@ -349,7 +352,12 @@ async function main() {
   assertBuilt();
   const startedAt = new Date();
   const extDbUrl = databaseUrl(infra.adminUrl, infra.database);
-  const pgVersion = await postgresVersion(infra.adminUrl);
+  const needsExternalPg = args.cold || opts.loadMode === 'external';
+  const pgVersion = await postgresVersion(infra.adminUrl).catch((err) => {
+    if (needsExternalPg)
+      throw new Error(`bench: PostgreSQL at ${infra.adminUrl} is not reachable: ${err.message}`);
+    return undefined;
+  });
   const redisVersion = await resetRedisPrefix(infra.redisUrl, infra.queuePrefix).catch((err) => {
     if (opts.redisFor('external') || opts.redisFor('embedded'))
       throw new Error(`bench: Redis at ${infra.redisUrl} is not reachable: ${err.message}`);
@@ -369,6 +377,14 @@ async function main() {
       load: undefined,
     },
   };
+  // How busy the machine is before we start: other work skews every figure.
+  const idle = measureSystemCpu();
+  await sleep(2_000);
+  const { busyCores } = idle.stop();
+  results.meta.busyCoresBeforeRun = Math.round(busyCores * 100) / 100;
+  if (busyCores > 0.25) {
+    log(`warning: the machine is already busy (${busyCores.toFixed(2)} cores) before the run`);
+  }
   if (args.cold) results.cold = await measureColdStarts(extDbUrl);
   if (args.load) {
     results.load = await measureLoad(extDbUrl);

@@ -94,6 +94,10 @@ function mergeLoad() {
           coresUsed: med(rs, (r) => r.serverCpu?.coresUsed),
         },
         loadGeneratorCpu: { coresUsed: med(rs, (r) => r.loadGeneratorCpu?.coresUsed) },
+        machineCpu: {
+          busyCores: med(rs, (r) => r.machineCpu?.busyCores),
+          otherCores: med(rs, (r) => r.machineCpu?.otherCores),
+        },
         meridianOverBare: rs[0].meridianOverBare
           ? {
               reqPerSec: med(rs, (r) => r.meridianOverBare?.reqPerSec),

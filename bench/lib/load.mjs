@@ -2,7 +2,7 @@
 // (autocannon's histogram has 1 ms resolution; ours keeps the float milliseconds it
 // measures per response) and the server's CPU time per request.
 import autocannon from 'autocannon';
-import { measureCpu } from './cpu.mjs';
+import { measureCpu, measureSystemCpu } from './cpu.mjs';
 import { assertLoopbackUrl } from './net.mjs';
 import { percentileSorted, SampleBuffer } from './stats.mjs';
 
@@ -48,6 +48,7 @@ export async function runLoad({
   const samples = new SampleBuffer();
   let bytes = 0;
   const cpu = pid ? measureCpu(pid) : undefined;
+  const machine = measureSystemCpu();
   const loadGenCpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const instance = autocannon(
@@ -63,6 +64,8 @@ export async function runLoad({
   const wallSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const server = cpu?.stop();
   const loadGen = process.cpuUsage(loadGenCpu0);
+  const machineCpu = machine.stop();
+  const loadGenCores = (loadGen.user + loadGen.system) / 1e6 / wallSeconds;
   const ok = result['2xx'];
   const sorted = samples.sorted();
   return {
@@ -104,7 +107,18 @@ export async function runLoad({
       : null,
     loadGeneratorCpu: {
       cpuSeconds: round((loadGen.user + loadGen.system) / 1e6, 2),
-      coresUsed: round((loadGen.user + loadGen.system) / 1e6 / wallSeconds, 2),
+      coresUsed: round(loadGenCores, 2),
+    },
+    // Whole machine during the measured run. "other" = busy minus server and load
+    // generator: PostgreSQL/Redis work for targets that use them, plus anything else
+    // running on the machine (a busy neighbour makes the run less trustworthy).
+    machineCpu: {
+      busyCores: round(machineCpu.busyCores, 2),
+      stealCores: round(machineCpu.stealCores, 2),
+      otherCores: round(
+        machineCpu.busyCores - loadGenCores - (server ? server.cpuSeconds / server.wallSeconds : 0),
+        2,
+      ),
     },
   };
 }
