@@ -36,7 +36,7 @@ import { sleep, sleepUnref } from './lib/net.mjs';
 import { installCleanup, stopAll, stopServer } from './lib/proc.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { loadScenarios, resolveTargets } from './lib/scenarios.mjs';
-import { measureSystemCpu } from './lib/cpu.mjs';
+import { measureSystemCpu, waitForQuiet } from './lib/cpu.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     'cold-repeats': { type: 'string', default: '3' },
+    'quiet-wait': { type: 'string', default: '60' },
+    'quiet-threshold': { type: 'string', default: '0.2' },
     scenario: { type: 'string', multiple: true, default: [] },
     label: { type: 'string' },
     out: { type: 'string' },
@@ -70,6 +72,9 @@ if (args.help) {
   --warmup S          warm-up seconds before each measured run (default 2)
   --connections N     concurrent connections (default 50)
   --cold-repeats N    warm restarts measured per mode (default 3)
+  --quiet-wait S      before each measurement, wait up to S seconds for the machine to be quiet
+                      (default 60; 0 = do not wait). Recorded with each figure either way
+  --quiet-threshold C "quiet" = fewer than C cores busy machine-wide over 1 s (default 0.2)
   --scenario NAME     only this scenario (repeatable); default: all of bench/scenarios/
   --label TEXT        free text stored with the results
   --out FILE          results JSON path (default bench/results/<timestamp>-<mode>.json)
@@ -95,6 +100,8 @@ const opts = {
   connections: Math.max(1, positiveInt('connections', args.connections, 1000)),
   coldRepeats: positiveInt('cold-repeats', args['cold-repeats'], 20),
   scenarios: args.scenario,
+  quietWaitMs: positiveInt('quiet-wait', args['quiet-wait'], 3600) * 1000,
+  quietThreshold: Number(args['quiet-threshold']) || 0.2,
 };
 const infra = infraSettings();
 const PAUSE_MS = 1_000; // idle time between measured runs
@@ -135,7 +142,24 @@ function gitRevision() {
 const queueLabel = (redis) => (redis ? 'Redis' : 'PostgreSQL');
 
 /** One Meridian start: spawn → ready, then stop. Returns { firstResponseMs, readyMs, stopMs }. */
+/** Waits (bounded) for a quiet machine; logs when it is not. Returns what it saw. */
+async function quiet(what) {
+  const q = await waitForQuiet({
+    maxWaitMs: opts.quietWaitMs,
+    thresholdCores: opts.quietThreshold,
+  });
+  if (!q.quiet) {
+    log(
+      `warning: machine still busy (${q.busyCores.toFixed(2)} cores) before ${what}; measuring anyway`,
+    );
+  } else if (q.waitedMs > 1_500) {
+    log(`waited ${Math.round(q.waitedMs / 1000)} s for a quiet machine before ${what}`);
+  }
+  return { quiet: q.quiet, waitedMs: q.waitedMs, busyCores: Math.round(q.busyCores * 100) / 100 };
+}
+
 async function oneMeridianStart(options) {
+  const quietBefore = await quiet(`a ${options.mode} start`);
   const machine = measureSystemCpu();
   const handle = await startMeridian(options, {
     timeoutMs: options.mode === 'embedded' ? 180_000 : 60_000,
@@ -143,7 +167,13 @@ async function oneMeridianStart(options) {
   const { firstResponseMs, readyMs } = handle.timings;
   const { busyCores } = machine.stop();
   const stopMs = await stopServer(handle);
-  return { firstResponseMs, readyMs, stopMs, machineBusyCores: Math.round(busyCores * 100) / 100 };
+  return {
+    firstResponseMs,
+    readyMs,
+    stopMs,
+    machineBusyCores: Math.round(busyCores * 100) / 100,
+    quietBefore,
+  };
 }
 
 async function measureColdStarts(extDbUrl) {
@@ -294,17 +324,19 @@ async function measureLoad(extDbUrl) {
           };
           const results = [];
           log(`load: ${scenario.name}: ${target.name} on Meridian`);
+          const mQuiet = await quiet(`${target.name} on Meridian`);
           const m = await runLoad({
             ...common,
             url: `${meridian.baseUrl}${target.path}`,
             pid: meridian.pid,
           });
-          results.push({ server: 'Meridian', bare: null, ...m });
+          results.push({ server: 'Meridian', bare: null, ...m, quietBefore: mQuiet });
           await sleep(PAUSE_MS);
           for (const bareName of target.bare) {
             log(`load: ${scenario.name}: ${target.name} on bare ${bareName}`);
             const bare = await startBare(bareName, { env: bareEnv, readyPath: '/bench/up' });
             try {
+              const bQuiet = await quiet(`${target.name} on bare ${bareName}`);
               const b = await runLoad({
                 ...common,
                 url: `${bare.baseUrl}${target.path}`,
@@ -314,6 +346,7 @@ async function measureLoad(extDbUrl) {
                 server: `bare ${bareName}`,
                 bare: bareName,
                 ...b,
+                quietBefore: bQuiet,
                 meridianOverBare: {
                   reqPerSec: m.reqPerSec / b.reqPerSec,
                   p50: m.latencyMs.p50 / b.latencyMs.p50,
@@ -378,13 +411,7 @@ async function main() {
     },
   };
   // How busy the machine is before we start: other work skews every figure.
-  const idle = measureSystemCpu();
-  await sleep(2_000);
-  const { busyCores } = idle.stop();
-  results.meta.busyCoresBeforeRun = Math.round(busyCores * 100) / 100;
-  if (busyCores > 0.25) {
-    log(`warning: the machine is already busy (${busyCores.toFixed(2)} cores) before the run`);
-  }
+  results.meta.quietBeforeRun = await quiet('the run');
   if (args.cold) results.cold = await measureColdStarts(extDbUrl);
   if (args.load) {
     results.load = await measureLoad(extDbUrl);

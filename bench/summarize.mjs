@@ -96,6 +96,7 @@ function mergeLoad() {
         loadGeneratorCpu: { coresUsed: med(rs, (r) => r.loadGeneratorCpu?.coresUsed) },
         machineCpu: {
           busyCores: med(rs, (r) => r.machineCpu?.busyCores),
+          dataStoreCores: med(rs, (r) => r.machineCpu?.dataStoreCores),
           otherCores: med(rs, (r) => r.machineCpu?.otherCores),
         },
         meridianOverBare: rs[0].meridianOverBare

@@ -2,7 +2,7 @@
 // (autocannon's histogram has 1 ms resolution; ours keeps the float milliseconds it
 // measures per response) and the server's CPU time per request.
 import autocannon from 'autocannon';
-import { measureCpu, measureSystemCpu } from './cpu.mjs';
+import { measureCpu, measureCpuBreakdown } from './cpu.mjs';
 import { assertLoopbackUrl } from './net.mjs';
 import { percentileSorted, SampleBuffer } from './stats.mjs';
 
@@ -48,7 +48,7 @@ export async function runLoad({
   const samples = new SampleBuffer();
   let bytes = 0;
   const cpu = pid ? measureCpu(pid) : undefined;
-  const machine = measureSystemCpu();
+  const machine = measureCpuBreakdown(pid);
   const loadGenCpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const instance = autocannon(
@@ -109,16 +109,12 @@ export async function runLoad({
       cpuSeconds: round((loadGen.user + loadGen.system) / 1e6, 2),
       coresUsed: round(loadGenCores, 2),
     },
-    // Whole machine during the measured run. "other" = busy minus server and load
-    // generator: PostgreSQL/Redis work for targets that use them, plus anything else
-    // running on the machine (a busy neighbour makes the run less trustworthy).
+    // Whole machine during the measured run, in cores: see measureCpuBreakdown.
     machineCpu: {
       busyCores: round(machineCpu.busyCores, 2),
       stealCores: round(machineCpu.stealCores, 2),
-      otherCores: round(
-        machineCpu.busyCores - loadGenCores - (server ? server.cpuSeconds / server.wallSeconds : 0),
-        2,
-      ),
+      dataStoreCores: round(machineCpu.dataStoreCores, 2),
+      otherCores: round(machineCpu.otherCores, 2),
     },
   };
 }

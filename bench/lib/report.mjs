@@ -38,7 +38,7 @@ export function coldTable(cold) {
 
 export function loadTable(load) {
   const lines = [
-    '| target | server | req/s | p50 (ms) | p99 (ms) | server CPU per request (µs) | cores busy: server / load gen / other | Meridian/bare req/s | Meridian/bare p99 | Meridian/bare CPU per request |',
+    '| target | server | req/s | p50 (ms) | p99 (ms) | server CPU per request (µs) | cores busy: server / load gen / PostgreSQL+Redis / other | Meridian/bare req/s | Meridian/bare p99 | Meridian/bare CPU per request |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const t of load.targets) {
@@ -56,7 +56,14 @@ export function loadTable(load) {
         fmt(r.latencyMs.p50, 2),
         fmt(r.latencyMs.p99, 2),
         fmt(r.serverCpu?.usPerRequest, 0),
-        `${fmt(r.serverCpu?.coresUsed, 2)} / ${fmt(r.loadGeneratorCpu?.coresUsed, 2)} / ${fmt(r.machineCpu?.otherCores, 2)}`,
+        [
+          r.serverCpu?.coresUsed,
+          r.loadGeneratorCpu?.coresUsed,
+          r.machineCpu?.dataStoreCores,
+          r.machineCpu?.otherCores,
+        ]
+          .map((x) => fmt(x, 2))
+          .join(' / '),
         vs ? ratio(vs.reqPerSec) : '',
         vs ? ratio(vs.p99) : '',
         vs ? ratio(vs.cpuPerRequest) : '',
@@ -78,8 +85,8 @@ export function header(meta) {
     title.join(' — '),
     '',
     `- machine: ${m.machine.cpus}× ${m.machine.cpuModel}, ${m.machine.memGiB} GiB RAM, ${m.machine.os}; the load generator and the servers share these cores`,
-    isNum(m.busyCoresBeforeRun)
-      ? `- machine busy before the run: ${m.busyCoresBeforeRun.toFixed(2)} cores (other processes)`
+    m.quietBeforeRun
+      ? `- machine busy before the run: ${fmt(m.quietBeforeRun.busyCores, 2)} cores (other processes)`
       : undefined,
     `- node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis ?? '–'}${m.git ? `, git ${m.git}` : ''}`,
     m.load
