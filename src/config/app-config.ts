@@ -20,6 +20,55 @@ export interface DatabaseConfig {
   embeddedPort: number;
 }
 
+export type RegistrationMode = 'open' | 'waitlist' | 'closed';
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface AuthConfig {
+  /** Built-in issuer and local accounts (LOCAL_ACCOUNTS). */
+  localAccounts: boolean;
+  /** Issuer of Meridian's own tokens: PUBLIC_URL. */
+  localIssuer: string;
+  /** Keycloak (or any OIDC provider) issuer; unset = built-in issuer only. */
+  oidcIssuer?: string;
+  /** The API audience every access token must carry. */
+  audience: string;
+  /** Client whose resource_access roles count (Keycloak). */
+  clientId: string;
+  rolePermissions: Record<string, string[]>;
+  registrationMode: RegistrationMode;
+  adminEmail?: string;
+  adminPassword?: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+}
+
+export interface MailConfig {
+  smtpUrl?: string;
+  from: string;
+  perRecipientPerHour: number;
+}
+
+export const DEFAULT_ROLE_PERMISSIONS: Record<string, string[]> = {
+  admin: [
+    'users:read',
+    'users:manage',
+    'migrations:read',
+    'migrations:execute',
+    'migrations:manage',
+    'databases:read',
+    'databases:manage',
+    'infrastructure:admin',
+    'agents:manage',
+  ],
+  'migrations-operator': ['migrations:read', 'migrations:execute', 'databases:read'],
+  'migrations-viewer': ['migrations:read', 'databases:read'],
+};
+
 export interface AppConfig {
   env: NodeEnv;
   role: AppRole;
@@ -37,6 +86,45 @@ export interface AppConfig {
     trustProxy: boolean | number | string[];
     docsEnabled: boolean;
   };
+  publicUrl: string;
+  appUrl: string;
+  /** Key ring for secrets at rest, current key first; undefined = use the embedded key file. */
+  encryptionKeys?: EncryptionKey[];
+  auth: AuthConfig;
+  mail: MailConfig;
+}
+
+function parseKeys(value: string | undefined): EncryptionKey[] | undefined {
+  if (!value) return undefined;
+  const keys = value.split(',').map((entry) => {
+    const [id, b64] = entry.trim().split(':') as [string, string];
+    return { id, key: Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64') };
+  });
+  const bad = keys.filter((k) => k.key.length !== 32).map((k) => k.id);
+  if (bad.length > 0) throw new ConfigError([`ENCRYPTION_KEYS: keys must be 32 bytes (bad: ${bad.join(', ')})`]);
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    throw new ConfigError(['ENCRYPTION_KEYS: key ids must be unique']);
+  }
+  return keys;
+}
+
+function parseRolePermissions(value: string | undefined): Record<string, string[]> {
+  if (!value) return DEFAULT_ROLE_PERMISSIONS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(['ROLE_PERMISSIONS: must be JSON like {"role":["perm:a","perm:b"]}']);
+  }
+  if (
+    !parsed ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((v) => Array.isArray(v) && v.every((p) => typeof p === 'string' && /^[a-z*][\w*:-]*$/.test(p)))
+  ) {
+    throw new ConfigError(['ROLE_PERMISSIONS: must map role names to arrays of permission strings']);
+  }
+  return parsed as Record<string, string[]>;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string[] {
@@ -65,10 +153,50 @@ function parseOrigins(value: string | undefined): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const v: EnvironmentVariables = validateEnvironment(env);
   const nodeEnv = v.NODE_ENV ?? NodeEnv.Production;
+  const port = v.PORT ?? 3000;
+  const publicUrl = v.PUBLIC_URL ?? `http://localhost:${port}`;
+  const localAccounts = v.LOCAL_ACCOUNTS ?? true;
+  if (v.OIDC_ISSUER_URL && !v.OIDC_AUDIENCE) {
+    throw new ConfigError(['OIDC_AUDIENCE: must be set with OIDC_ISSUER_URL (the API audience tokens must carry)']);
+  }
+  if (!localAccounts && !v.OIDC_ISSUER_URL) {
+    throw new ConfigError(['LOCAL_ACCOUNTS=false needs OIDC_ISSUER_URL: otherwise no token could ever be accepted']);
+  }
+  if (v.DATABASE_URL && !v.ENCRYPTION_KEYS && nodeEnv === NodeEnv.Production) {
+    throw new ConfigError([
+      'ENCRYPTION_KEYS: must be set when DATABASE_URL is (secrets at rest); generate one with ' +
+        '`node -e "console.log(\'k1:\'+crypto.randomBytes(32).toString(\'base64\'))"`',
+    ]);
+  }
+  if (v.ADMIN_PASSWORD !== undefined && !v.ADMIN_EMAIL) {
+    throw new ConfigError(['ADMIN_EMAIL: must be set with ADMIN_PASSWORD']);
+  }
   return {
+    publicUrl,
+    appUrl: v.APP_URL ?? publicUrl,
+    encryptionKeys: parseKeys(v.ENCRYPTION_KEYS),
+    auth: {
+      localAccounts,
+      localIssuer: publicUrl,
+      oidcIssuer: v.OIDC_ISSUER_URL,
+      audience: v.OIDC_AUDIENCE ?? 'meridian-api',
+      clientId: v.OIDC_CLIENT_ID ?? v.OIDC_AUDIENCE ?? 'meridian-api',
+      rolePermissions: parseRolePermissions(v.ROLE_PERMISSIONS),
+      registrationMode: (v.REGISTRATION_MODE as RegistrationMode | undefined) ?? 'open',
+      adminEmail: v.ADMIN_EMAIL?.toLowerCase(),
+      adminPassword: v.ADMIN_PASSWORD,
+      accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS ?? 900,
+      refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS ?? 14 * 86400,
+      sessionMaxAgeSeconds: v.SESSION_MAX_AGE_SECONDS ?? 30 * 86400,
+    },
+    mail: {
+      smtpUrl: v.SMTP_URL,
+      from: v.MAIL_FROM ?? 'Meridian <no-reply@meridian.local>',
+      perRecipientPerHour: v.MAIL_PER_RECIPIENT_PER_HOUR ?? 10,
+    },
     env: nodeEnv,
     role: v.APP_ROLE ?? AppRole.All,
-    port: v.PORT ?? 3000,
+    port,
     host: v.HOST ?? '0.0.0.0',
     dataDir: path.resolve(v.DATA_DIR ?? 'data'),
     database: {

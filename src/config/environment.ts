@@ -86,6 +86,44 @@ export class EnvironmentVariables {
   })
   TRUST_PROXY?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() DOCS_ENABLED?: boolean;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^/\s])?$/, { message: 'must be an http(s) URL without a trailing slash' })
+  PUBLIC_URL?: string;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^/\s])?$/, { message: 'must be an http(s) URL without a trailing slash' })
+  APP_URL?: string;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?)*$/, {
+    message: 'must be a comma-separated list of id:base64key (32-byte keys), current key first',
+  })
+  ENCRYPTION_KEYS?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean() LOCAL_ACCOUNTS?: boolean;
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'must be the issuer URL exactly as in tokens (no trailing slash)' })
+  OIDC_ISSUER_URL?: string;
+  @IsOptional() @IsString() @Matches(/^\S{1,200}$/, { message: 'must be one audience value' }) OIDC_AUDIENCE?: string;
+  @IsOptional() @IsString() @Matches(/^\S{1,200}$/, { message: 'must be a client id' }) OIDC_CLIENT_ID?: string;
+  @IsOptional() @IsString() ROLE_PERMISSIONS?: string;
+  @IsOptional() @IsIn(['open', 'waitlist', 'closed']) REGISTRATION_MODE?: string;
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
+  ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() ADMIN_PASSWORD?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) ACCESS_TOKEN_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(300) REFRESH_TOKEN_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(300) SESSION_MAX_AGE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+  @IsOptional() @IsString() MAIL_FROM?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) MAIL_PER_RECIPIENT_PER_HOUR?: number;
 }
 
 export class ConfigError extends Error {
@@ -143,4 +181,21 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, und
   RATE_LIMIT_WINDOW_MS = undefined;
   TRUST_PROXY = undefined;
   DOCS_ENABLED = undefined;
+  PUBLIC_URL = undefined;
+  APP_URL = undefined;
+  ENCRYPTION_KEYS = undefined;
+  LOCAL_ACCOUNTS = undefined;
+  OIDC_ISSUER_URL = undefined;
+  OIDC_AUDIENCE = undefined;
+  OIDC_CLIENT_ID = undefined;
+  ROLE_PERMISSIONS = undefined;
+  REGISTRATION_MODE = undefined;
+  ADMIN_EMAIL = undefined;
+  ADMIN_PASSWORD = undefined;
+  ACCESS_TOKEN_TTL_SECONDS = undefined;
+  REFRESH_TOKEN_TTL_SECONDS = undefined;
+  SESSION_MAX_AGE_SECONDS = undefined;
+  SMTP_URL = undefined;
+  MAIL_FROM = undefined;
+  MAIL_PER_RECIPIENT_PER_HOUR = undefined;
 }

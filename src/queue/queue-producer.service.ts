@@ -18,8 +18,14 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 export class QueueProducer {
   private readonly queues: Map<QueueName, Queue>;
 
-  constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue) {
-    this.queues = new Map([[QueueName.Maintenance, maintenance]]);
+  constructor(
+    @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Mail) mail: Queue,
+  ) {
+    this.queues = new Map([
+      [QueueName.Maintenance, maintenance],
+      [QueueName.Mail, mail],
+    ]);
   }
 
   queue(name: QueueName): Queue {
