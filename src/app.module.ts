@@ -1,16 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseRuntime } from './database/database-runtime.js';
 import { HealthModule } from './health/health.module.js';
+import { MailAdminModule } from './mail/mail-admin.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import type { QueueConnection } from './queue/queue-connection.js';
 import { QueueModule } from './queue/queue.module.js';
 
 /** Feature modules with HTTP APIs: mounted in the api and all roles only. */
-const API_MODULES: DynamicModule['imports'] = [];
+const API_MODULES: DynamicModule['imports'] = [AuthModule, MailAdminModule];
 
 @Module({})
 export class AppModule {
@@ -29,6 +32,7 @@ export class AppModule {
         CoreModule,
         HealthModule,
         MaintenanceModule,
+        MailModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

@@ -25,7 +25,13 @@ import { buildOpenApiDocument } from './openapi-document.js';
 import { queueConnection, type QueueConnection } from './queue/queue-connection.js';
 
 export const API_PREFIX = 'api/v1';
-const UNPREFIXED = ['health/live', 'health/ready', 'metrics'];
+const UNPREFIXED = [
+  'health/live',
+  'health/ready',
+  'metrics',
+  '.well-known/openid-configuration',
+  '.well-known/jwks.json',
+];
 const NOT_RATE_LIMITED = /^\/(health\/|metrics$|metrics\?)/;
 
 export interface CreatedApp {

@@ -36,6 +36,8 @@ export interface AuthConfig {
   oidcIssuer?: string;
   /** The API audience every access token must carry. */
   audience: string;
+  /** Least time between JWKS refetches triggered by unknown kids. */
+  jwksMinRefetchMs: number;
   /** Client whose resource_access roles count (Keycloak). */
   clientId: string;
   rolePermissions: Record<string, string[]>;
@@ -98,10 +100,14 @@ function parseKeys(value: string | undefined): EncryptionKey[] | undefined {
   if (!value) return undefined;
   const keys = value.split(',').map((entry) => {
     const [id, b64] = entry.trim().split(':') as [string, string];
-    return { id, key: Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64') };
+    return {
+      id,
+      key: Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64'),
+    };
   });
   const bad = keys.filter((k) => k.key.length !== 32).map((k) => k.id);
-  if (bad.length > 0) throw new ConfigError([`ENCRYPTION_KEYS: keys must be 32 bytes (bad: ${bad.join(', ')})`]);
+  if (bad.length > 0)
+    throw new ConfigError([`ENCRYPTION_KEYS: keys must be 32 bytes (bad: ${bad.join(', ')})`]);
   if (new Set(keys.map((k) => k.id)).size !== keys.length) {
     throw new ConfigError(['ENCRYPTION_KEYS: key ids must be unique']);
   }
@@ -120,9 +126,14 @@ function parseRolePermissions(value: string | undefined): Record<string, string[
     !parsed ||
     typeof parsed !== 'object' ||
     Array.isArray(parsed) ||
-    !Object.values(parsed).every((v) => Array.isArray(v) && v.every((p) => typeof p === 'string' && /^[a-z*][\w*:-]*$/.test(p)))
+    !Object.values(parsed).every(
+      (v) =>
+        Array.isArray(v) && v.every((p) => typeof p === 'string' && /^[a-z*][\w*:-]*$/.test(p)),
+    )
   ) {
-    throw new ConfigError(['ROLE_PERMISSIONS: must map role names to arrays of permission strings']);
+    throw new ConfigError([
+      'ROLE_PERMISSIONS: must map role names to arrays of permission strings',
+    ]);
   }
   return parsed as Record<string, string[]>;
 }
@@ -157,15 +168,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const publicUrl = v.PUBLIC_URL ?? `http://localhost:${port}`;
   const localAccounts = v.LOCAL_ACCOUNTS ?? true;
   if (v.OIDC_ISSUER_URL && !v.OIDC_AUDIENCE) {
-    throw new ConfigError(['OIDC_AUDIENCE: must be set with OIDC_ISSUER_URL (the API audience tokens must carry)']);
+    throw new ConfigError([
+      'OIDC_AUDIENCE: must be set with OIDC_ISSUER_URL (the API audience tokens must carry)',
+    ]);
   }
   if (!localAccounts && !v.OIDC_ISSUER_URL) {
-    throw new ConfigError(['LOCAL_ACCOUNTS=false needs OIDC_ISSUER_URL: otherwise no token could ever be accepted']);
+    throw new ConfigError([
+      'LOCAL_ACCOUNTS=false needs OIDC_ISSUER_URL: otherwise no token could ever be accepted',
+    ]);
   }
   if (v.DATABASE_URL && !v.ENCRYPTION_KEYS && nodeEnv === NodeEnv.Production) {
     throw new ConfigError([
       'ENCRYPTION_KEYS: must be set when DATABASE_URL is (secrets at rest); generate one with ' +
-        '`node -e "console.log(\'k1:\'+crypto.randomBytes(32).toString(\'base64\'))"`',
+        "`node -e \"console.log('k1:'+crypto.randomBytes(32).toString('base64'))\"`",
     ]);
   }
   if (v.ADMIN_PASSWORD !== undefined && !v.ADMIN_EMAIL) {
@@ -180,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       localIssuer: publicUrl,
       oidcIssuer: v.OIDC_ISSUER_URL,
       audience: v.OIDC_AUDIENCE ?? 'meridian-api',
+      jwksMinRefetchMs: v.OIDC_JWKS_MIN_REFETCH_MS ?? 10_000,
       clientId: v.OIDC_CLIENT_ID ?? v.OIDC_AUDIENCE ?? 'meridian-api',
       rolePermissions: parseRolePermissions(v.ROLE_PERMISSIONS),
       registrationMode: (v.REGISTRATION_MODE as RegistrationMode | undefined) ?? 'open',

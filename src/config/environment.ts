@@ -89,29 +89,52 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(emptyToUndefined)
-  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^/\s])?$/, { message: 'must be an http(s) URL without a trailing slash' })
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^/\s])?$/, {
+    message: 'must be an http(s) URL without a trailing slash',
+  })
   PUBLIC_URL?: string;
   @IsOptional()
   @Transform(emptyToUndefined)
-  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^/\s])?$/, { message: 'must be an http(s) URL without a trailing slash' })
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*[^/\s])?$/, {
+    message: 'must be an http(s) URL without a trailing slash',
+  })
   APP_URL?: string;
   @IsOptional()
   @Transform(emptyToUndefined)
-  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?)*$/, {
-    message: 'must be a comma-separated list of id:base64key (32-byte keys), current key first',
-  })
+  @Matches(
+    /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?)*$/,
+    {
+      message: 'must be a comma-separated list of id:base64key (32-byte keys), current key first',
+    },
+  )
   ENCRYPTION_KEYS?: string;
 
   @IsOptional() @Transform(toBoolean) @IsBoolean() LOCAL_ACCOUNTS?: boolean;
   @IsOptional()
   @Transform(emptyToUndefined)
-  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, { message: 'must be the issuer URL exactly as in tokens (no trailing slash)' })
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'must be the issuer URL exactly as in tokens (no trailing slash)',
+  })
   OIDC_ISSUER_URL?: string;
-  @IsOptional() @IsString() @Matches(/^\S{1,200}$/, { message: 'must be one audience value' }) OIDC_AUDIENCE?: string;
-  @IsOptional() @IsString() @Matches(/^\S{1,200}$/, { message: 'must be a client id' }) OIDC_CLIENT_ID?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{1,200}$/, { message: 'must be one audience value' })
+  OIDC_AUDIENCE?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{1,200}$/, { message: 'must be a client id' })
+  OIDC_CLIENT_ID?: string;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  OIDC_JWKS_MIN_REFETCH_MS?: number;
   @IsOptional() @IsString() ROLE_PERMISSIONS?: string;
   @IsOptional() @IsIn(['open', 'waitlist', 'closed']) REGISTRATION_MODE?: string;
-  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' })
   ADMIN_EMAIL?: string;
   @IsOptional() @IsString() ADMIN_PASSWORD?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) ACCESS_TOKEN_TTL_SECONDS?: number;
@@ -188,6 +211,7 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, und
   OIDC_ISSUER_URL = undefined;
   OIDC_AUDIENCE = undefined;
   OIDC_CLIENT_ID = undefined;
+  OIDC_JWKS_MIN_REFETCH_MS = undefined;
   ROLE_PERMISSIONS = undefined;
   REGISTRATION_MODE = undefined;
   ADMIN_EMAIL = undefined;

@@ -3,12 +3,24 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ShutdownState } from './http/shutdown-state.js';
 import { QueueProducer } from '../queue/queue-producer.service.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { loadKeyRing } from './crypto/key-ring.js';
+import { SecretCipher } from './crypto/secret-cipher.js';
 
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, ShutdownState],
-  exports: [MetricsService, ShutdownState],
+  providers: [
+    MetricsService,
+    ShutdownState,
+    {
+      provide: SecretCipher,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig) => new SecretCipher(await loadKeyRing(config)),
+    },
+  ],
+  exports: [MetricsService, ShutdownState, SecretCipher],
 })
 export class CoreModule implements OnApplicationBootstrap {
   constructor(

@@ -1,5 +1,19 @@
+import { AuthSession } from '../auth/entities/auth-session.entity.js';
+import { LoginAttempt } from '../auth/entities/login-attempt.entity.js';
+import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
+import { SigningKey } from '../auth/entities/signing-key.entity.js';
+import { MailMessage } from '../mail/mail-message.entity.js';
+import { User } from '../users/user.entity.js';
+
 /**
  * Every TypeORM entity of Meridian. Feature modules add theirs here so the application,
  * the migration CLI and the drift check see one schema.
  */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: Function[] = [
+  User,
+  SigningKey,
+  AuthSession,
+  RefreshToken,
+  LoginAttempt,
+  MailMessage,
+];

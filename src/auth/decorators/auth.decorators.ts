@@ -8,7 +8,8 @@ export const REQUIRED_ROLES = 'meridian:roles';
 export const REQUIRED_PERMISSIONS = 'meridian:permissions';
 
 /** The caller needs at least one of these roles (403 otherwise). */
-export const Roles = (...roles: string[]): ClassDecorator & MethodDecorator => SetMetadata(REQUIRED_ROLES, roles);
+export const Roles = (...roles: string[]): ClassDecorator & MethodDecorator =>
+  SetMetadata(REQUIRED_ROLES, roles);
 
 /** The caller needs every one of these permissions (403 otherwise). */
 export const Permissions = (...permissions: string[]): ClassDecorator & MethodDecorator =>
@@ -17,8 +18,10 @@ export const Permissions = (...permissions: string[]): ClassDecorator & MethodDe
 export type RequestWithPrincipal = FastifyRequest & { user?: Principal };
 
 /** Injects the authenticated caller. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
-  const request = ctx.switchToHttp().getRequest<RequestWithPrincipal>();
-  if (!request.user) throw new Error('CurrentPrincipal used on a route without authentication');
-  return request.user;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Principal => {
+    const request = ctx.switchToHttp().getRequest<RequestWithPrincipal>();
+    if (!request.user) throw new Error('CurrentPrincipal used on a route without authentication');
+    return request.user;
+  },
+);

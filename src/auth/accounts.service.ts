@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { AppException } from '../core/errors/app.exception.js';
+import { CoreErrorCode } from '../core/errors/error-codes.js';
+import type { User } from '../users/user.entity.js';
+import { UserStatus } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthErrorCode } from './auth-error-codes.js';
+import type { MeDto, TokenPairDto } from './dto/auth.dto.js';
+import { LoginThrottle } from './login-throttle.service.js';
+import { verifyPassword } from './passwords.js';
+import type { Principal } from './principal.js';
+import { unauthorized } from './principal.service.js';
+import { SessionsService, type ClientInfo, type NewRefreshToken } from './sessions.service.js';
+import { TokenIssuer } from './token-issuer.service.js';
+
+/** Sign-in, refresh, sign-out and the caller's own profile. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly issuer: TokenIssuer,
+    private readonly throttle: LoginThrottle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  assertLocalAccounts(): void {
+    if (!this.config.auth.localAccounts) {
+      throw new AppException(
+        404,
+        AuthErrorCode.LocalAccountsDisabled,
+        'Local accounts are turned off (LOCAL_ACCOUNTS=false).',
+      );
+    }
+  }
+
+  async tokenPair(user: User, refresh: NewRefreshToken): Promise<TokenPairDto> {
+    const access = await this.issuer.accessToken(user, refresh.sessionId);
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      refreshToken: refresh.refreshToken,
+      refreshTokenExpiresAt: refresh.refreshExpiresAt.toISOString(),
+    };
+  }
+
+  /** The same answer for an unknown email and a wrong password; failures are throttled. */
+  async login(email: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
+    this.assertLocalAccounts();
+    const ip = client.ip ?? 'unknown';
+    await this.throttle.assertAllowed(email, ip);
+    const user = await this.users.findLocalByEmail(email);
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !ok || user.status !== UserStatus.Active) {
+      await this.throttle.recordFailure(email, ip);
+      throw new AppException(
+        401,
+        AuthErrorCode.InvalidCredentials,
+        'The email or password is wrong.',
+      );
+    }
+    await this.throttle.recordSuccess(email);
+    await this.users.update(user.id, { lastLoginAt: new Date() });
+    return this.tokenPair(user, await this.sessions.start(user.id, client));
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPairDto> {
+    this.assertLocalAccounts();
+    const rotated = await this.sessions.rotate(refreshToken);
+    const user = await this.users.findById(rotated.userId);
+    if (!user || user.status !== UserStatus.Active) {
+      await this.sessions.revoke(rotated.userId, rotated.sessionId, 'account-unavailable');
+      throw unauthorized(
+        AuthErrorCode.RefreshTokenInvalid,
+        'The refresh token is invalid or expired.',
+      );
+    }
+    return this.tokenPair(user, rotated);
+  }
+
+  async logout(principal: Principal, everywhere: boolean): Promise<void> {
+    if (everywhere) {
+      await this.sessions.revokeAll(principal.userId, 'logout-all');
+      await this.users.revokeTokens(principal.userId);
+    } else if (principal.sessionId) {
+      await this.sessions.revoke(principal.userId, principal.sessionId, 'logout');
+    }
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    const user = await this.users.findById(principal.userId);
+    if (!user) throw new AppException(404, CoreErrorCode.NotFound, 'The account no longer exists.');
+    return {
+      id: user.id,
+      email: user.email,
+      emailVerified: user.emailVerifiedAt !== null,
+      displayName: user.displayName,
+      roles: principal.roles,
+      permissions: principal.permissions,
+      localAccount: user.passwordHash !== null,
+      createdAt: user.createdAt.toISOString(),
+    };
+  }
+
+  async updateMe(principal: Principal, fields: { displayName?: string }): Promise<MeDto> {
+    if (fields.displayName !== undefined)
+      await this.users.update(principal.userId, { displayName: fields.displayName });
+    return this.me({ ...principal });
+  }
+}

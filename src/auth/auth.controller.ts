@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AccountsService } from './accounts.service.js';
+import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
+import { LoginDto, MeDto, RefreshDto, TokenPairDto, UpdateMeDto } from './dto/auth.dto.js';
+import type { Principal } from './principal.js';
+
+const client = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password (throttled per account and address).' })
+  @ApiOkResponse({ type: TokenPairDto })
+  login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
+    return this.accounts.login(body.email, body.password, client(req));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair; a reused token ends the session.',
+  })
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
+    return this.accounts.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'End this session (its refresh and access tokens stop working).' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.accounts.logout(principal, false);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'End every session of this account.' })
+  @ApiNoContentResponse({ description: 'Signed out everywhere' })
+  async logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.accounts.logout(principal, true);
+  }
+
+  @Get('me')
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'The signed-in user.' })
+  @ApiOkResponse({ type: MeDto })
+  getMe(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+    return this.accounts.me(principal);
+  }
+
+  @Patch('me')
+  @ApiBearerAuth('bearer')
+  @ApiOperation({ summary: 'Update the profile (display name).' })
+  @ApiOkResponse({ type: MeDto })
+  updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateMeDto): Promise<MeDto> {
+    return this.accounts.updateMe(principal, body);
+  }
+}

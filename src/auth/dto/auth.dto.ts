@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+const trimLower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @Transform(trimLower)
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 1024 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from the last login or refresh.' })
+  @IsString()
+  @MinLength(20)
+  @MaxLength(200)
+  refreshToken!: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'RS256 JWT for the Authorization header (Bearer).' })
+  accessToken!: string;
+
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
+  tokenType!: 'Bearer';
+
+  @ApiProperty({ example: 900, description: 'Seconds until the access token expires.' })
+  expiresIn!: number;
+
+  @ApiProperty({ description: 'Opaque, single-use refresh token; each refresh returns a new one.' })
+  refreshToken!: string;
+
+  @ApiProperty({ example: '2026-12-05T10:00:00.000Z' })
+  refreshTokenExpiresAt!: string;
+}
+
+export class MeDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'ada@example.com' }) email!: string | null;
+  @ApiProperty() emailVerified!: boolean;
+  @ApiProperty({ nullable: true, type: String, example: 'Ada Lovelace' }) displayName!:
+    string | null;
+  @ApiProperty({ type: [String], example: ['admin'] }) roles!: string[];
+  @ApiProperty({ type: [String], example: ['migrations:read'] }) permissions!: string[];
+  @ApiProperty({ description: 'True for accounts with a password at the built-in issuer.' })
+  localAccount!: boolean;
+  @ApiProperty({ example: '2026-11-21T10:00:00.000Z' }) createdAt!: string;
+}
+
+export class UpdateMeDto {
+  @ApiPropertyOptional({ example: 'Ada Lovelace', minLength: 1, maxLength: 100 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  displayName?: string;
+}
+
+export class JwksDto {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: { type: 'string' } },
+  })
+  keys!: Record<string, string>[];
+}
+
+export class RotatedKeyDto {
+  @ApiProperty({ description: 'Key id of the new signing key.' })
+  kid!: string;
+}

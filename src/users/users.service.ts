@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { UsersRepository, type CallerState } from './users.repository.js';
+import { User, UserStatus } from './user.entity.js';
+
+export interface IssuerIdentity {
+  issuer: string;
+  subject: string;
+  email: string | null;
+  name: string | null;
+  emailVerified: boolean;
+}
+
+/** Users as every feature sees them: local accounts and people provisioned from an issuer. */
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  findLocalByEmail(email: string): Promise<User | null> {
+    return this.users.findLocalByEmail(email.toLowerCase());
+  }
+
+  callerState(issuer: string, subject: string, sessionId?: string): Promise<CallerState | null> {
+    return this.users.findCallerState(issuer, subject, sessionId);
+  }
+
+  /** Provisioning on first sight by (issuer, subject); email and name kept in sync. */
+  provision(identity: IssuerIdentity): Promise<string> {
+    return this.users.upsertFromIssuer(
+      randomUUID(),
+      identity.issuer,
+      identity.subject,
+      identity.email?.toLowerCase() ?? null,
+      identity.name,
+      identity.emailVerified,
+    );
+  }
+
+  /** A local account: its subject is its own id at the built-in issuer. */
+  async createLocal(
+    issuer: string,
+    fields: {
+      email: string;
+      displayName: string | null;
+      passwordHash: string;
+      verified: boolean;
+      roles?: string[];
+    },
+    manager?: EntityManager,
+  ): Promise<User> {
+    const id = randomUUID();
+    const user = this.users.create({
+      id,
+      issuer,
+      subject: id,
+      email: fields.email.toLowerCase(),
+      displayName: fields.displayName,
+      passwordHash: fields.passwordHash,
+      emailVerifiedAt: fields.verified ? new Date() : null,
+      roles: fields.roles ?? [],
+      status: UserStatus.Active,
+    });
+    return this.users.save(user, manager);
+  }
+
+  update(
+    id: string,
+    fields: Parameters<UsersRepository['update']>[1],
+    manager?: EntityManager,
+  ): Promise<void> {
+    return this.users.update(id, fields, manager);
+  }
+
+  /** Makes every access token issued until now invalid. */
+  revokeTokens(id: string, manager?: EntityManager): Promise<void> {
+    return this.users.update(id, { tokensValidAfter: new Date() }, manager);
+  }
+
+  delete(id: string, manager: EntityManager): Promise<void> {
+    return this.users.delete(id, manager);
+  }
+}
