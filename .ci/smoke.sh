@@ -11,7 +11,7 @@ if [ "$mode" = embedded ]; then
   env -u DATABASE_URL -u REDIS_URL DATA_DIR="$work/data" PORT="$port" HOST=127.0.0.1 \
     SHUTDOWN_GRACE_MS=500 setsid npm start >"$log" 2>&1 &
 else
-  APP_ROLE=worker DATABASE_URL=$2 REDIS_URL=$3 PORT="$port" HOST=127.0.0.1 SHUTDOWN_GRACE_MS=500 \
+  APP_ROLE=worker DATABASE_URL=$2 REDIS_URL=$3 ENCRYPTION_KEYS="ci1:$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" PORT="$port" HOST=127.0.0.1 SHUTDOWN_GRACE_MS=500 \
     setsid node dist/src/main.js >"$log" 2>&1 &
 fi
 pid=$!

@@ -27,7 +27,20 @@ async function main(): Promise<void> {
         ? 'jobs: BullMQ on Redis (REDIS_URL)'
         : 'jobs: BullMQ on its PostgreSQL backend (REDIS_URL unset), schema "bullmq"',
     );
-    logger.info('identity: none yet (no protected routes are mounted)');
+    const { auth } = config;
+    logger.info(
+      {
+        localIssuer: auth.localAccounts ? auth.localIssuer : undefined,
+        oidcIssuer: auth.oidcIssuer,
+        audience: auth.audience,
+      },
+      `identity: ${[
+        auth.oidcIssuer ? 'Keycloak/OIDC tokens (OIDC_ISSUER_URL)' : undefined,
+        auth.localAccounts ? 'built-in issuer with local accounts' : undefined,
+      ]
+        .filter(Boolean)
+        .join(' and ')}; registration ${auth.registrationMode}`,
+    );
 
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {

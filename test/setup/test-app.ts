@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino, type Logger } from 'pino';
@@ -58,6 +59,7 @@ export async function startTestApp(
     PORT: '0',
     HOST: '127.0.0.1',
     SHUTDOWN_GRACE_MS: '0',
+    ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
     ...env,
   });
   const logger = pino({ level: config.log.level });
