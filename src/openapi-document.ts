@@ -14,6 +14,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1.0.0')
     .setLicense('Proprietary', 'https://meridian.dev/license')
     .addServer('/', 'This server')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'Access token from Keycloak or POST /api/v1/auth/login',
+      },
+      'bearer',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetails],
