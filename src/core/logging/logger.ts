@@ -65,6 +65,9 @@ export function createRootLogger(config: Pick<AppConfig, 'log'>): Logger {
   return pino(options);
 }
 
+/** Nest's start-up chatter (one line per module and route) is debug, not info. */
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 /** Nest's LoggerService on top of the same pino logger, so every line has one shape. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -88,7 +91,9 @@ export class PinoNestLogger implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    const chatty = typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context);
+    this.write(chatty ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);
