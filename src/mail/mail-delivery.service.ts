@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/app-config.js';
+import { MailStatus } from './mail-message.entity.js';
+import { MailMessageRepository } from './mail-message.repository.js';
+import { MailTransport } from './mail-transport.js';
+import { MailDeliveryError, describeDeliveryError } from './delivery-error.js';
+
+export type DeliveryOutcome = MailStatus | 'missing';
+
+/**
+ * Delivers one stored mail: by SMTP when SMTP_URL is set, otherwise it stays in the
+ * outbox and the log says so. Idempotent: a mail that is no longer queued is left alone.
+ * Bodies carry single-use tokens, so they are never logged.
+ */
+@Injectable()
+export class MailDeliveryService {
+  private readonly logger = new Logger('Mail');
+
+  constructor(
+    private readonly mails: MailMessageRepository,
+    private readonly transport: MailTransport,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * @param finalAttempt whether a failure now is the last one (the mail becomes failed)
+   * @throws MailDeliveryError when the SMTP server did not take the mail, so the job retries
+   */
+  async deliver(mailId: string, finalAttempt: boolean): Promise<DeliveryOutcome> {
+    const mail = await this.mails.findById(mailId);
+    if (!mail) {
+      this.logger.warn({ msg: 'mail to deliver does not exist', mailId });
+      return 'missing';
+    }
+    if (mail.status !== MailStatus.Queued) return mail.status;
+    const meta = { mailId, recipient: mail.recipient, template: mail.template };
+
+    if (!this.transport.smtp) {
+      await this.mails.markLogged(mailId);
+      this.logger.log({
+        msg: `mail in the outbox (SMTP_URL unset): "${mail.subject}" to ${mail.recipient}`,
+        ...meta,
+        subject: mail.subject,
+      });
+      return MailStatus.Logged;
+    }
+
+    try {
+      await this.transport.send({
+        to: mail.recipient,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
+    } catch (err) {
+      const error = describeDeliveryError(err, this.config.mail.smtpUrl);
+      await this.mails.recordFailure(mailId, error, finalAttempt);
+      this.logger.warn({
+        msg: finalAttempt ? 'mail delivery failed for good' : 'mail delivery failed; will retry',
+        ...meta,
+        attempt: mail.attempts + 1,
+        error,
+      });
+      throw new MailDeliveryError(error);
+    }
+    await this.mails.markSent(mailId);
+    this.logger.debug({ msg: 'mail sent', ...meta });
+    return MailStatus.Sent;
+  }
+}

@@ -1,0 +1,45 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Roles } from '../auth/decorators/auth.decorators.js';
+import { ProblemDetails } from '../core/errors/problem.js';
+import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
+import { ApiPageResponse, type PageDto } from '../core/pagination/page.js';
+import { ListOutboxMailQueryDto } from './dto/list-outbox-mail-query.dto.js';
+import { MailMessageDto } from './dto/mail-message.dto.js';
+import { MailOutboxService } from './mail-outbox.service.js';
+
+/** The outbox: every mail Meridian rendered, with its delivery status (admins only). */
+@ApiTags('admin')
+@ApiBearerAuth('bearer')
+@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
+@ApiForbiddenResponse({ type: ProblemDetails, description: 'The caller is not an admin.' })
+@Roles('admin')
+@Controller('admin/mail/outbox')
+export class MailController {
+  constructor(private readonly outbox: MailOutboxService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List stored mails, newest first (SMTP_URL unset: the mails that were not sent).',
+  })
+  @ApiPageResponse(MailMessageDto)
+  listOutboxMail(@Query() query: ListOutboxMailQueryDto): Promise<PageDto<MailMessageDto>> {
+    return this.outbox.list(query.cursor, query.limit, query.recipient);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One stored mail with both parts and its delivery status.' })
+  @ApiOkResponse({ type: MailMessageDto })
+  @ApiNotFoundResponse({ type: ProblemDetails, description: 'MAIL_NOT_FOUND' })
+  getOutboxMail(@Param('id', ParseUuidPipe) id: string): Promise<MailMessageDto> {
+    return this.outbox.get(id);
+  }
+}
