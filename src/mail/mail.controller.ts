@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -37,6 +38,7 @@ export class MailController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One stored mail with both parts and its delivery status.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: MailMessageDto })
   @ApiNotFoundResponse({ type: ProblemDetails, description: 'MAIL_NOT_FOUND' })
   getOutboxMail(@Param('id', ParseUuidPipe) id: string): Promise<MailMessageDto> {

@@ -32,7 +32,7 @@ export class MailMessageDto {
   })
   status!: MailStatus;
 
-  @ApiProperty({ description: 'Delivery attempts so far.', example: 1 })
+  @ApiProperty({ type: 'integer', description: 'Delivery attempts so far.', example: 1 })
   attempts!: number;
 
   @ApiProperty({
