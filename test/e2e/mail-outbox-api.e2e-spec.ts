@@ -39,7 +39,7 @@ describe('admin outbox API', () => {
       recipient: 'reader@example.com',
       template: 'waitlist-joined',
     });
-    const one = await t.request(`/api/v1/admin/mail/outbox/${page.items[0]!.id}`, {
+    const one = await t.request(`/api/v1/admin/mail/outbox/${page.items[0].id}`, {
       headers: admin.auth,
     });
     expect(one.status).toBe(200);
