@@ -9,11 +9,12 @@ import { HealthModule } from './health/health.module.js';
 import { MailAdminModule } from './mail/mail-admin.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
 import type { QueueConnection } from './queue/queue-connection.js';
 import { QueueModule } from './queue/queue.module.js';
 
 /** Feature modules with HTTP APIs: mounted in the api and all roles only. */
-const API_MODULES: DynamicModule['imports'] = [AuthModule, MailAdminModule];
+const API_MODULES: DynamicModule['imports'] = [AuthModule, MailAdminModule, OrganizationsModule];
 
 @Module({})
 export class AppModule {

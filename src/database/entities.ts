@@ -3,6 +3,8 @@ import { LoginAttempt } from '../auth/entities/login-attempt.entity.js';
 import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { SigningKey } from '../auth/entities/signing-key.entity.js';
 import { MailMessage } from '../mail/mail-message.entity.js';
+import { Membership } from '../organizations/membership.entity.js';
+import { Organization } from '../organizations/organization.entity.js';
 import { User } from '../users/user.entity.js';
 
 /**
@@ -16,4 +18,6 @@ export const ENTITIES: Function[] = [
   RefreshToken,
   LoginAttempt,
   MailMessage,
+  Organization,
+  Membership,
 ];

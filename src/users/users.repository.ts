@@ -29,6 +29,20 @@ export class UsersRepository {
       .getOne();
   }
 
+  /**
+   * The user with this email: the local account if there is one, else a user provisioned
+   * from an issuer (verified addresses first, then the oldest).
+   */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .where('u.email = :email', { email })
+      .orderBy('CASE WHEN u.password_hash IS NOT NULL THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('CASE WHEN u.email_verified_at IS NOT NULL THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('u.created_at', 'ASC')
+      .getOne();
+  }
+
   async findCallerState(
     issuer: string,
     subject: string,

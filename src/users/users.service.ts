@@ -25,6 +25,11 @@ export class UsersService {
     return this.users.findLocalByEmail(email.toLowerCase());
   }
 
+  /** Among local accounts and provisioned users (a local account wins a shared address). */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findByEmail(email.toLowerCase());
+  }
+
   callerState(issuer: string, subject: string, sessionId?: string): Promise<CallerState | null> {
     return this.users.findCallerState(issuer, subject, sessionId);
   }
