@@ -71,6 +71,108 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<string, string[]> = {
   'migrations-viewer': ['migrations:read', 'databases:read'],
 };
 
+/** An agent seeded on first start (AGENTS_SEED); provider 'openai' needs LLM_BASE_URL. */
+export interface AgentSeed {
+  slug: string;
+  name: string;
+  description: string;
+  provider: 'openai' | 'local';
+  model?: string;
+  systemPrompt: string;
+  temperature?: number;
+  maxTokens?: number;
+  premium?: boolean;
+}
+
+export interface ChatConfig {
+  llm?: { baseUrl: string; apiKey?: string; model: string };
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  contextTokens: number;
+  agentsSeed: AgentSeed[];
+  /** Messages per user per day by role; the most generous of the caller's roles applies. */
+  dailyLimits: Record<string, number>;
+  maxStreamsPerUser: number;
+  heartbeatMs: number;
+  emptyConversationTtlHours: number;
+}
+
+const DEFAULT_SEED = (provider: 'openai' | 'local'): AgentSeed[] => [
+  {
+    slug: 'assistant',
+    name: 'Assistant',
+    description: 'A general assistant for everyday questions.',
+    provider,
+    systemPrompt: 'You are Meridian Assistant, a concise and helpful assistant.',
+    temperature: 0.7,
+    maxTokens: 1024,
+    premium: false,
+  },
+  {
+    slug: 'analyst',
+    name: 'Analyst',
+    description: 'Deeper answers for premium users.',
+    provider,
+    systemPrompt:
+      'You are Meridian Analyst. Reason carefully and explain your answers step by step.',
+    temperature: 0.3,
+    maxTokens: 2048,
+    premium: true,
+  },
+];
+
+function parseSeed(value: string | undefined, provider: 'openai' | 'local'): AgentSeed[] {
+  if (!value) return DEFAULT_SEED(provider);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(['AGENTS_SEED: must be a JSON array of agents']);
+  }
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.every(
+      (a: Record<string, unknown>) =>
+        a &&
+        typeof a === 'object' &&
+        typeof a.slug === 'string' &&
+        /^[a-z0-9][a-z0-9-]{0,62}$/.test(a.slug) &&
+        typeof a.name === 'string' &&
+        typeof a.systemPrompt === 'string' &&
+        (a.provider === undefined || a.provider === 'openai' || a.provider === 'local'),
+    );
+  if (!ok)
+    throw new ConfigError([
+      'AGENTS_SEED: each agent needs slug (a-z0-9-), name, systemPrompt; provider openai|local',
+    ]);
+  return (parsed as AgentSeed[]).map((a) => ({
+    description: '',
+    ...a,
+    provider: a.provider ?? provider,
+  }));
+}
+
+function parseLimits(value: string | undefined): Record<string, number> {
+  if (!value) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(['CHAT_DAILY_LIMITS: must be JSON like {"user":50,"premium":500}']);
+  }
+  if (
+    !parsed ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((n) => Number.isInteger(n) && (n as number) >= 0)
+  ) {
+    throw new ConfigError([
+      'CHAT_DAILY_LIMITS: must map role names to whole numbers of messages per day',
+    ]);
+  }
+  return parsed as Record<string, number>;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   role: AppRole;
@@ -94,6 +196,7 @@ export interface AppConfig {
   encryptionKeys?: EncryptionKey[];
   auth: AuthConfig;
   mail: MailConfig;
+  chat: ChatConfig;
 }
 
 function parseKeys(value: string | undefined): EncryptionKey[] | undefined {
@@ -204,6 +307,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS ?? 900,
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS ?? 14 * 86400,
       sessionMaxAgeSeconds: v.SESSION_MAX_AGE_SECONDS ?? 30 * 86400,
+    },
+    chat: {
+      llm: v.LLM_BASE_URL
+        ? { baseUrl: v.LLM_BASE_URL, apiKey: v.LLM_API_KEY, model: v.LLM_MODEL ?? 'gpt-4o-mini' }
+        : undefined,
+      timeoutMs: v.LLM_TIMEOUT_MS ?? 120_000,
+      idleTimeoutMs: v.LLM_IDLE_TIMEOUT_MS ?? 30_000,
+      contextTokens: v.LLM_CONTEXT_TOKENS ?? 8_000,
+      agentsSeed: parseSeed(v.AGENTS_SEED, v.LLM_BASE_URL ? 'openai' : 'local'),
+      dailyLimits: parseLimits(v.CHAT_DAILY_LIMITS),
+      maxStreamsPerUser: v.CHAT_MAX_STREAMS_PER_USER ?? 3,
+      heartbeatMs: v.CHAT_HEARTBEAT_MS ?? 15_000,
+      emptyConversationTtlHours: v.EMPTY_CONVERSATION_TTL_HOURS ?? 24,
     },
     mail: {
       smtpUrl: v.SMTP_URL,

@@ -147,6 +147,23 @@ export class EnvironmentVariables {
   SMTP_URL?: string;
   @IsOptional() @IsString() MAIL_FROM?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MAIL_PER_RECIPIENT_PER_HOUR?: number;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+[^/\s]$/, {
+    message: 'must be an http(s) URL without a trailing slash (e.g. https://api.openai.com/v1)',
+  })
+  LLM_BASE_URL?: string;
+  @IsOptional() @IsString() LLM_API_KEY?: string;
+  @IsOptional() @Matches(/^\S{1,200}$/, { message: 'must be a model name' }) LLM_MODEL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) LLM_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000) LLM_IDLE_TIMEOUT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(256) @Max(2_000_000) LLM_CONTEXT_TOKENS?: number;
+  @IsOptional() @IsString() AGENTS_SEED?: string;
+  @IsOptional() @IsString() CHAT_DAILY_LIMITS?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CHAT_MAX_STREAMS_PER_USER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(300_000) CHAT_HEARTBEAT_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) EMPTY_CONVERSATION_TTL_HOURS?: number;
 }
 
 export class ConfigError extends Error {
@@ -222,4 +239,15 @@ class EnvironmentVariablesKeys implements Record<keyof EnvironmentVariables, und
   SMTP_URL = undefined;
   MAIL_FROM = undefined;
   MAIL_PER_RECIPIENT_PER_HOUR = undefined;
+  LLM_BASE_URL = undefined;
+  LLM_API_KEY = undefined;
+  LLM_MODEL = undefined;
+  LLM_TIMEOUT_MS = undefined;
+  LLM_IDLE_TIMEOUT_MS = undefined;
+  LLM_CONTEXT_TOKENS = undefined;
+  AGENTS_SEED = undefined;
+  CHAT_DAILY_LIMITS = undefined;
+  CHAT_MAX_STREAMS_PER_USER = undefined;
+  CHAT_HEARTBEAT_MS = undefined;
+  EMPTY_CONVERSATION_TTL_HOURS = undefined;
 }
