@@ -146,8 +146,8 @@ function parseSeed(value: string | undefined, provider: 'openai' | 'local'): Age
       'AGENTS_SEED: each agent needs slug (a-z0-9-), name, systemPrompt; provider openai|local',
     ]);
   return (parsed as AgentSeed[]).map((a) => ({
-    description: '',
     ...a,
+    description: a.description ?? '',
     provider: a.provider ?? provider,
   }));
 }
