@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { AppException } from '../core/errors/app.exception.js';
 import { AuthErrorCode } from './auth-error-codes.js';
 import { LoginAttempt } from './entities/login-attempt.entity.js';
@@ -73,5 +73,10 @@ export class LoginThrottle {
 
   async recordSuccess(email: string): Promise<void> {
     await this.attempts.delete({ key: `account:${email.toLowerCase()}` });
+  }
+
+  /** Forgets the account's failures inside a transaction (account deletion). */
+  async forgetAccount(email: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(LoginAttempt).delete({ key: `account:${email.toLowerCase()}` });
   }
 }

@@ -135,4 +135,15 @@ export class SessionsService {
       { revokedAt: new Date(), revokedReason: reason },
     );
   }
+
+  /** Deletes every session of the user and their refresh tokens (account deletion). */
+  async deleteAll(userId: string, manager: EntityManager): Promise<void> {
+    await manager
+      .getRepository(RefreshToken)
+      .createQueryBuilder()
+      .delete()
+      .where('session_id IN (SELECT id FROM auth_sessions WHERE user_id = :userId)', { userId })
+      .execute();
+    await manager.getRepository(AuthSession).delete({ userId });
+  }
 }

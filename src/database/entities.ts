@@ -1,7 +1,9 @@
 import { AuthSession } from '../auth/entities/auth-session.entity.js';
 import { LoginAttempt } from '../auth/entities/login-attempt.entity.js';
+import { OneTimeToken } from '../auth/entities/one-time-token.entity.js';
 import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { SigningKey } from '../auth/entities/signing-key.entity.js';
+import { WaitlistEntry } from '../auth/entities/waitlist-entry.entity.js';
 import { MailMessage } from '../mail/mail-message.entity.js';
 import { Membership } from '../organizations/membership.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
@@ -18,6 +20,8 @@ export const ENTITIES: Function[] = [
   RefreshToken,
   LoginAttempt,
   MailMessage,
+  OneTimeToken,
+  WaitlistEntry,
   Organization,
   Membership,
 ];

@@ -3,10 +3,12 @@ import { Foundation1795299411000 } from './1795299411000-Foundation.js';
 import { AddIdentity1795301732433 } from './1795301732433-AddIdentity.js';
 import { AddMailMessages1795301764887 } from './1795301764887-AddMailMessages.js';
 import { AddOrganizations1795302089052 } from './1795302089052-AddOrganizations.js';
+import { AddAccountFlows1795302237181 } from './1795302237181-AddAccountFlows.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
   AddIdentity1795301732433,
   AddMailMessages1795301764887,
   AddOrganizations1795302089052,
+  AddAccountFlows1795302237181,
 ];
