@@ -5,7 +5,7 @@ import { AuthErrorCode } from './auth-error-codes.js';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
-const COMMON = new Set((dictionary['passwords-common']).map((p) => p.toLowerCase()));
+const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane (about 25-40 ms here). */
 /** Algorithm 2 is Argon2id in @node-rs/argon2's enum. */

@@ -650,6 +650,9 @@ describe('local accounts: registration, verification, passwords, email, deletion
       expect(seen).toContainEqual({ userId: user.id, inTransaction: true, userRowPresent: true });
       expect(await countRows(user.id)).toEqual({ sessions: 0, refresh: 0, tokens: 0 });
       expect(await c.sql('SELECT 1 FROM users WHERE id = $1', [user.id])).toHaveLength(0);
+      expect(
+        await c.sql('SELECT 1 FROM mail_messages WHERE recipient = $1', [user.email]),
+      ).toHaveLength(0);
       await c.expectProblem(
         await c.post('login', { email: user.email, password: user.password }),
         401,

@@ -66,7 +66,12 @@ export function createRootLogger(config: Pick<AppConfig, 'log'>): Logger {
 }
 
 /** Nest's start-up chatter (one line per module and route) is debug, not info. */
-const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+const FRAMEWORK_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+]);
 
 /** Nest's LoggerService on top of the same pino logger, so every line has one shape. */
 export class PinoNestLogger implements LoggerService {
