@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -14,7 +15,12 @@ import type { QueueConnection } from './queue/queue-connection.js';
 import { QueueModule } from './queue/queue.module.js';
 
 /** Feature modules with HTTP APIs: mounted in the api and all roles only. */
-const API_MODULES: DynamicModule['imports'] = [AuthModule, MailAdminModule, OrganizationsModule];
+const API_MODULES: DynamicModule['imports'] = [
+  AuthModule,
+  MailAdminModule,
+  OrganizationsModule,
+  AgentsModule,
+];
 
 @Module({})
 export class AppModule {

@@ -1,3 +1,6 @@
+import { AgentGrant } from '../agents/agent-grant.entity.js';
+import { Agent } from '../agents/agent.entity.js';
+import { UsageDaily } from '../agents/usage-daily.entity.js';
 import { AuthSession } from '../auth/entities/auth-session.entity.js';
 import { LoginAttempt } from '../auth/entities/login-attempt.entity.js';
 import { OneTimeToken } from '../auth/entities/one-time-token.entity.js';
@@ -24,4 +27,7 @@ export const ENTITIES: Function[] = [
   WaitlistEntry,
   Organization,
   Membership,
+  Agent,
+  AgentGrant,
+  UsageDaily,
 ];

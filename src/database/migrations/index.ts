@@ -4,6 +4,7 @@ import { AddIdentity1795301732433 } from './1795301732433-AddIdentity.js';
 import { AddMailMessages1795301764887 } from './1795301764887-AddMailMessages.js';
 import { AddOrganizations1795302089052 } from './1795302089052-AddOrganizations.js';
 import { AddAccountFlows1795302237181 } from './1795302237181-AddAccountFlows.js';
+import { AddAgents1795303162837 } from './1795303162837-AddAgents.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AddMailMessages1795301764887,
   AddOrganizations1795302089052,
   AddAccountFlows1795302237181,
+  AddAgents1795303162837,
 ];
