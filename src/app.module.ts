@@ -3,6 +3,8 @@ import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConversationsJobsModule } from './conversations/conversations-jobs.module.js';
+import { ConversationsModule } from './conversations/conversations.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseRuntime } from './database/database-runtime.js';
@@ -20,6 +22,7 @@ const API_MODULES: DynamicModule['imports'] = [
   MailAdminModule,
   OrganizationsModule,
   AgentsModule,
+  ConversationsModule,
 ];
 
 @Module({})
@@ -40,6 +43,7 @@ export class AppModule {
         HealthModule,
         MaintenanceModule,
         MailModule,
+        ConversationsJobsModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

@@ -7,6 +7,8 @@ import { OneTimeToken } from '../auth/entities/one-time-token.entity.js';
 import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { SigningKey } from '../auth/entities/signing-key.entity.js';
 import { WaitlistEntry } from '../auth/entities/waitlist-entry.entity.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { Message } from '../conversations/message.entity.js';
 import { MailMessage } from '../mail/mail-message.entity.js';
 import { Membership } from '../organizations/membership.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
@@ -30,4 +32,6 @@ export const ENTITIES: Function[] = [
   Agent,
   AgentGrant,
   UsageDaily,
+  Conversation,
+  Message,
 ];

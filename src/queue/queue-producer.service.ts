@@ -21,10 +21,12 @@ export class QueueProducer {
   constructor(
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Mail) mail: Queue,
+    @InjectQueue(QueueName.Conversations) conversations: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
       [QueueName.Mail, mail],
+      [QueueName.Conversations, conversations],
     ]);
   }
 

@@ -5,6 +5,7 @@ import { AddMailMessages1795301764887 } from './1795301764887-AddMailMessages.js
 import { AddOrganizations1795302089052 } from './1795302089052-AddOrganizations.js';
 import { AddAccountFlows1795302237181 } from './1795302237181-AddAccountFlows.js';
 import { AddAgents1795303162837 } from './1795303162837-AddAgents.js';
+import { AddConversations1795303265183 } from './1795303265183-AddConversations.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddOrganizations1795302089052,
   AddAccountFlows1795302237181,
   AddAgents1795303162837,
+  AddConversations1795303265183,
 ];

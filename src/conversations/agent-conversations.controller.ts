@@ -1,0 +1,49 @@
+import { Controller, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { ProblemDetails } from '../core/errors/problem.js';
+import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
+import { ConversationsService } from './conversations.service.js';
+import { ConversationDto } from './dto/conversation.dto.js';
+
+/** A conversation to start chatting with an agent in. */
+@ApiTags('conversations')
+@ApiBearerAuth('bearer')
+@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
+@Controller('agents/:agentId/conversations')
+export class AgentConversationsController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  @Post('fresh')
+  @ApiOperation({
+    summary:
+      "An empty conversation with the agent: the caller's newest empty one (200), else a new one (201).",
+  })
+  @ApiOkResponse({ type: ConversationDto, description: 'An empty conversation reused' })
+  @ApiCreatedResponse({ type: ConversationDto, description: 'A new conversation' })
+  @ApiNotFoundResponse({ type: ProblemDetails, description: 'AGENT_NOT_FOUND' })
+  @ApiForbiddenResponse({
+    type: ProblemDetails,
+    description: 'AGENT_DISABLED or AGENT_PREMIUM_REQUIRED',
+  })
+  async getFreshConversation(
+    @CurrentPrincipal() principal: Principal,
+    @Param('agentId', ParseUuidPipe) agentId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // The status depends on the outcome, so this handler sends the reply itself.
+    const { conversation, created } = await this.conversations.fresh(principal, agentId);
+    void reply.status(created ? 201 : 200).send(conversation);
+  }
+}

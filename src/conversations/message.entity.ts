@@ -1,0 +1,74 @@
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Conversation } from './conversation.entity.js';
+
+export enum MessageRole {
+  User = 'user',
+  Assistant = 'assistant',
+  System = 'system',
+}
+
+export enum MessageStatus {
+  Complete = 'complete',
+  /** An assistant reply still being generated. */
+  Streaming = 'streaming',
+  /** Generation stopped by the user or a disconnect; the content is what arrived. */
+  Aborted = 'aborted',
+  /** Generation failed; `errorCode` says why. */
+  Error = 'error',
+}
+
+/** One message of a conversation. */
+@Entity('messages')
+@Index('ix_messages_conversation_created', ['conversationId', 'createdAt', 'id'])
+export class Message {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'conversation_id', type: 'uuid' })
+  conversationId!: string;
+
+  @Column({ type: 'enum', enum: MessageRole, enumName: 'message_role' })
+  role!: MessageRole;
+
+  @Column({ type: 'text' })
+  content!: string;
+
+  @Column({
+    type: 'enum',
+    enum: MessageStatus,
+    enumName: 'message_status',
+    default: MessageStatus.Complete,
+  })
+  status!: MessageStatus;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  model!: string | null;
+
+  @Column({ name: 'prompt_tokens', type: 'int', nullable: true })
+  promptTokens!: number | null;
+
+  @Column({ name: 'completion_tokens', type: 'int', nullable: true })
+  completionTokens!: number | null;
+
+  @Column({ name: 'error_code', type: 'varchar', length: 64, nullable: true })
+  errorCode!: string | null;
+
+  /**
+   * Strictly increasing within a conversation (appendMessage sees to it) and millisecond
+   * precision, so (created_at, id) orders messages as written and the cursor round-trips.
+   */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
+  createdAt!: Date;
+
+  @ManyToOne(() => Conversation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'conversation_id' })
+  conversation?: Relation<Conversation>;
+}
