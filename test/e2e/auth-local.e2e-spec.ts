@@ -204,4 +204,21 @@ describe('local accounts: sign-in, sessions and the built-in issuer', () => {
     };
     expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid, oldKid]));
   });
+
+  it('keeps each application in a process on its own token verification', async () => {
+    const other = await startTestApp();
+    try {
+      const here = await newUser(t);
+      const there = await newUser(other);
+      expect((await me(here.accessToken)).status).toBe(200);
+      const onOther = await other.request('/api/v1/auth/me', { headers: there.auth });
+      expect(onOther.status).toBe(200);
+      const crossed = await other.request('/api/v1/auth/me', { headers: here.auth });
+      expect(crossed.status).toBe(401);
+    } finally {
+      await other.close();
+    }
+    const after = await newUser(t);
+    expect((await me(after.accessToken)).status).toBe(200);
+  });
 });

@@ -1,30 +1,57 @@
-import { Injectable, Logger, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import passport from 'passport';
 import { AppException } from '../../core/errors/app.exception.js';
-import { IS_PUBLIC } from '../decorators/auth.decorators.js';
+import { IS_PUBLIC, type RequestWithPrincipal } from '../decorators/auth.decorators.js';
 import { AuthErrorCode } from '../auth-error-codes.js';
+import { JwtStrategy } from '../jwt.strategy.js';
+import type { Principal } from '../principal.js';
 import { unauthorized } from '../principal.service.js';
 
-/** The one global guard that turns a bearer token into a principal; @Public() routes skip it. */
+/**
+ * The one global guard that turns a bearer token into a principal; @Public() routes skip
+ * it. It hands passport this application's strategy instance (not a name in passport's
+ * process-wide registry), so several applications in one process never share one.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
+export class JwtAuthGuard implements CanActivate {
   private readonly logger = new Logger('Auth');
 
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtStrategy,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context);
+    const http = context.switchToHttp();
+    const request = http.getRequest<RequestWithPrincipal>();
+    // passport decorates the strategy object it is given with per-request callbacks, so
+    // each request gets its own object inheriting from this application's strategy.
+    const perRequest = Object.create(this.strategy) as passport.Strategy;
+    request.user = await new Promise<Principal>((resolve, reject) => {
+      passport.authenticate(
+        perRequest,
+        { session: false },
+        (err: unknown, user: Principal | false, info: unknown) => {
+          try {
+            resolve(this.handleResult(err, user, info));
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        },
+      )(request, http.getResponse(), (err?: unknown) =>
+        reject(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+    return true;
   }
 
-  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+  private handleResult(err: unknown, user: Principal | false, info: unknown): Principal {
     if (err instanceof AppException) throw err;
     if (user && !err) return user;
     const reason = err ?? info;
