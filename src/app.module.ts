@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ChatModule } from './conversations/chat/chat.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConversationsJobsModule } from './conversations/conversations-jobs.module.js';
@@ -23,6 +24,7 @@ const API_MODULES: DynamicModule['imports'] = [
   OrganizationsModule,
   AgentsModule,
   ConversationsModule,
+  ChatModule,
 ];
 
 @Module({})
