@@ -84,6 +84,7 @@ function mergeLoad() {
         non2xx: rs.reduce((a, r) => a + (r.non2xx || 0), 0),
         errors: rs.reduce((a, r) => a + (r.errors || 0), 0),
         timeouts: rs.reduce((a, r) => a + (r.timeouts || 0), 0),
+        noisyRuns: rs.filter((r) => r.noisy).length,
         latencyMs: {
           p50: med(rs, (r) => r.latencyMs.p50),
           p90: med(rs, (r) => r.latencyMs.p90),
@@ -120,6 +121,7 @@ const summary = {
     ...last.meta,
     startedAt: runs.map((r) => r.meta.startedAt).join(', '),
     label: undefined,
+    quietBeforeRun: undefined, // per run: see each source file
     runs: runs.length,
     sources: files.map((f) => path.relative(process.cwd(), f)),
   },

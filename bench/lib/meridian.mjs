@@ -1,4 +1,5 @@
 // Start Meridian (dist/src/main.js) as a child process, in external or embedded mode.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,32 +18,17 @@ export const MAIN = process.env.BENCH_MERIDIAN_MAIN
 /** The checkout MAIN belongs to (its working directory when started). */
 export const MAIN_ROOT = path.resolve(path.dirname(MAIN), '..', '..');
 
-/** Every variable Meridian reads: none is inherited from the caller's shell. */
-const MERIDIAN_VARS = [
-  'NODE_ENV',
-  'APP_ROLE',
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'DATABASE_POOL_SIZE',
-  'DATABASE_STATEMENT_TIMEOUT_MS',
-  'DATABASE_CONNECT_TIMEOUT_MS',
-  'MIGRATIONS_RUN',
-  'EMBEDDED_DB_PORT',
-  'REDIS_URL',
-  'QUEUE_PREFIX',
-  'LOG_LEVEL',
-  'LOG_FORMAT',
-  'SHUTDOWN_GRACE_MS',
-  'SHUTDOWN_TIMEOUT_MS',
-  'CORS_ORIGINS',
-  'BODY_LIMIT_BYTES',
-  'RATE_LIMIT_MAX',
-  'RATE_LIMIT_WINDOW_MS',
-  'TRUST_PROXY',
-  'DOCS_ENABLED',
-];
+/**
+ * The only variables Meridian inherits from the caller's environment: none of its own
+ * settings leaks in from your shell, so every run starts from the same configuration.
+ */
+const INHERITED_VARS = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+
+/**
+ * A fixed key for secrets at rest, for the throwaway bench database only (external mode,
+ * where Meridian requires ENCRYPTION_KEYS in production). Override with --env.
+ */
+export const BENCH_ENCRYPTION_KEYS = `bench:${createHash('sha256').update('meridian-bench').digest('base64')}`;
 
 /** Meridian's connection pool size (its default); the bare servers use the same. */
 export const POOL_SIZE = 10;
@@ -71,7 +57,8 @@ export function embeddedDatabaseUrl(dataDir, port) {
 
 /**
  * Spawns Meridian. mode 'external' needs databaseUrl; mode 'embedded' needs dataDir.
- * redisUrl is optional (BullMQ on PostgreSQL without it). Returns the process handle
+ * redisUrl is optional (BullMQ on PostgreSQL without it); extraEnv (--env) comes last and
+ * overrides anything. Returns the process handle
  * with { baseUrl, port, mode, dataDir, embeddedDbPort } added.
  */
 export async function spawnMeridian({
@@ -83,8 +70,9 @@ export async function spawnMeridian({
   extraEnv = {},
 }) {
   const port = await freePort();
-  const env = { ...process.env };
-  for (const name of MERIDIAN_VARS) delete env[name];
+  const env = {};
+  for (const name of INHERITED_VARS)
+    if (process.env[name] !== undefined) env[name] = process.env[name];
   Object.assign(env, {
     NODE_ENV: 'production',
     HOST: LOOPBACK,
@@ -99,6 +87,7 @@ export async function spawnMeridian({
   if (mode === 'external') {
     if (!databaseUrl) throw new Error('bench: external mode needs a database URL');
     env.DATABASE_URL = databaseUrl;
+    env.ENCRYPTION_KEYS = BENCH_ENCRYPTION_KEYS;
   } else if (mode === 'embedded') {
     if (!dataDir) throw new Error('bench: embedded mode needs a DATA_DIR');
     embeddedDbPort = await freePort();

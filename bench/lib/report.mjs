@@ -48,6 +48,8 @@ export function loadTable(load) {
       if (r.non2xx) flags.push(`${r.non2xx} non-2xx`);
       if (r.errors) flags.push(`${r.errors} errors`);
       if (r.timeouts) flags.push(`${r.timeouts} timeouts`);
+      if (r.noisy) flags.push('busy machine');
+      if (r.noisyRuns) flags.push(`busy machine in ${r.noisyRuns} of ${r.runs} runs`);
       const server = r.server + (flags.length ? ` ⚠ ${flags.join(', ')}` : '');
       const cells = [
         t.target,
