@@ -58,9 +58,20 @@ function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
       }
       const hasInput =
         (operation.parameters?.length ?? 0) > 0 || operation.requestBody !== undefined;
-      const problems = hasInput
-        ? { '400': 'Invalid input: the `errors` member lists each field.', ...COMMON_PROBLEMS }
-        : COMMON_PROBLEMS;
+      const secured = (operation.security?.length ?? 0) > 0;
+      const hasPathId = (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'path');
+      const problems: Record<string, string> = {
+        ...(hasInput ? { '400': 'Invalid input: the `errors` member lists each field.' } : {}),
+        ...(secured
+          ? {
+              '401':
+                'No bearer token, or an invalid, expired or revoked one (WWW-Authenticate says which).',
+              '403': 'The caller lacks a role or permission this needs (the code says which).',
+            }
+          : {}),
+        ...(hasPathId ? { '404': 'Not found, or not visible to the caller.' } : {}),
+        ...COMMON_PROBLEMS,
+      };
       for (const [status, description] of Object.entries(problems)) {
         operation.responses[status] ??= {
           description,

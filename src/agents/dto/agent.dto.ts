@@ -32,8 +32,8 @@ export class AgentAccessDto {
   allowed!: boolean;
 
   @ApiProperty({
-    enum: AgentAccessDenial,
-    enumName: 'AgentAccessDenial',
+    enum: Object.values(AgentAccessDenial),
+    type: 'string',
     nullable: true,
     description:
       'Why not: PREMIUM_REQUIRED = a premium agent, and the caller has neither the premium role nor a grant.',
