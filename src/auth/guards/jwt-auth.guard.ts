@@ -34,7 +34,7 @@ export class JwtAuthGuard implements CanActivate {
     // each request gets its own object inheriting from this application's strategy.
     const perRequest = Object.create(this.strategy) as passport.Strategy;
     request.user = await new Promise<Principal>((resolve, reject) => {
-      passport.authenticate(
+      const middleware = passport.authenticate(
         perRequest,
         { session: false },
         (err: unknown, user: Principal | false, info: unknown) => {
@@ -44,7 +44,8 @@ export class JwtAuthGuard implements CanActivate {
             reject(e instanceof Error ? e : new Error(String(e)));
           }
         },
-      )(request, http.getResponse(), (err?: unknown) =>
+      ) as (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+      middleware(request, http.getResponse(), (err?: unknown) =>
         reject(err instanceof Error ? err : new Error(String(err))),
       );
     });
