@@ -316,13 +316,17 @@ async function measureLoad(extDbUrl) {
   let dataDir;
   let meridian;
   const targetsOut = [];
+  const scenarioInfo = {};
+  // Settings the selected scenarios need (e.g. an admin to log in as); --env still wins.
+  const scenarioEnv = Object.assign({}, ...scenarios.map((s) => s.meridianEnv ?? {}));
+  const meridianEnv = { ...scenarioEnv, ...opts.meridianEnv };
   try {
     if (redisUrl) await resetRedisPrefix(redisUrl, infra.queuePrefix);
     if (mode === 'embedded') {
       dataDir = makeDataDir();
       log(`load: starting Meridian (embedded, DATA_DIR ${dataDir})`);
       meridian = await startMeridian(
-        { mode, dataDir, redisUrl, queuePrefix: infra.queuePrefix, extraEnv: opts.meridianEnv },
+        { mode, dataDir, redisUrl, queuePrefix: infra.queuePrefix, extraEnv: meridianEnv },
         { timeoutMs: 180_000 },
       );
     } else {
@@ -333,7 +337,7 @@ async function measureLoad(extDbUrl) {
         databaseUrl: extDbUrl,
         redisUrl,
         queuePrefix: infra.queuePrefix,
-        extraEnv: opts.meridianEnv,
+        extraEnv: meridianEnv,
       });
     }
     const dbUrl =
@@ -342,6 +346,8 @@ async function measureLoad(extDbUrl) {
       DATABASE_URL: dbUrl,
       PG_POOL_SIZE: String(POOL_SIZE),
       QUEUE_PREFIX: infra.queuePrefix,
+      // The bare servers that verify Meridian's tokens fetch its JWKS from here, once.
+      MERIDIAN_URL: meridian.baseUrl,
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     };
 
@@ -360,6 +366,8 @@ async function measureLoad(extDbUrl) {
         const { teardown: td, ...state } = (await scenario.setup(ctx)) ?? {};
         teardown = td;
         ctx.state = state;
+        // state.info (e.g. how long seeding took) goes into the results JSON.
+        if (state.info) scenarioInfo[scenario.name] = state.info;
       }
       try {
         for (const target of resolveTargets(scenario, ctx)) {
@@ -382,7 +390,10 @@ async function measureLoad(extDbUrl) {
           await sleep(PAUSE_MS);
           for (const bareName of target.bare) {
             log(`load: ${scenario.name}: ${target.name} on bare ${bareName}`);
-            const bare = await startBare(bareName, { env: bareEnv, readyPath: '/bench/up' });
+            const bare = await startBare(bareName, {
+              env: { ...bareEnv, ...target.bareEnv },
+              readyPath: '/bench/up',
+            });
             try {
               const b = await measured(`${target.name} on bare ${bareName}`, {
                 ...common,
@@ -421,7 +432,7 @@ async function measureLoad(extDbUrl) {
     await stopServer(meridian);
     if (dataDir) removeDataDir(dataDir);
   }
-  return { mode, queue: queueLabel(redisUrl), targets: targetsOut };
+  return { mode, queue: queueLabel(redisUrl), targets: targetsOut, scenarioInfo };
 }
 
 async function main() {

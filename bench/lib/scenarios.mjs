@@ -15,7 +15,10 @@
 //     body?: string | object | (ctx) => string | object,   // objects are sent as JSON
 //     bare?: 'live' | ['ready', 'ready-redis'],  // bench/bare/<name>.mjs references
 //     connections?: 50, durationSec?: 10,        // per-target overrides
+//     bareEnv?: {...} or (ctx) => ({...}),       // extra environment for the bare servers
 //   }
+// A scenario may also export meridianEnv: {...}, environment Meridian needs for it (merged
+// over all selected scenarios, then --env on top).
 // ctx holds { meridian: { baseUrl, pid, mode }, databaseUrl, redisUrl, queuePrefix,
 // poolSize, state } where state is what setup returned (teardown excluded).
 import { readdirSync } from 'node:fs';
@@ -86,6 +89,7 @@ export function resolveTargets(scenario, ctx) {
       bare,
       connections: t.connections,
       durationSec: t.durationSec,
+      bareEnv: value(t.bareEnv) ?? {},
     };
   });
 }
