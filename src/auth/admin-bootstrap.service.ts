@@ -24,7 +24,7 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { localAccounts, adminEmail, adminPassword, localIssuer } = this.config.auth;
+    const { localAccounts, adminEmail, adminPassword } = this.config.auth;
     if (!localAccounts) return;
     const embedded = !this.config.database.url;
     if (!adminEmail && !embedded) return;
@@ -46,7 +46,6 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       const email = adminEmail ?? GENERATED_ADMIN_EMAIL;
       const password = adminPassword ?? randomBytes(18).toString('base64url');
       await this.users.createLocal(
-        localIssuer,
         {
           email,
           displayName: 'Administrator',

@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
 import { AppException } from '../core/errors/app.exception.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -35,7 +33,6 @@ export class InvitationService {
     private readonly tokens: OneTimeTokensService,
     private readonly entries: WaitlistRepository,
     private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async acceptInvite(invite: InviteAcceptance, client: ClientInfo): Promise<TokenPairDto> {
@@ -51,7 +48,6 @@ export class InvitationService {
       let created: User;
       try {
         created = await this.users.createLocal(
-          this.config.auth.localIssuer,
           {
             email: grant.payload.email,
             displayName: invite.displayName ?? null,

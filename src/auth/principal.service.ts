@@ -3,7 +3,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AppException } from '../core/errors/app.exception.js';
 import { UserStatus } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
+import { LOCAL_ISSUER_KEY, UsersService } from '../users/users.service.js';
 import { AuthErrorCode } from './auth-error-codes.js';
 import type { Principal } from './principal.js';
 
@@ -64,7 +64,8 @@ export class PrincipalService {
     const name =
       typeof claims.name === 'string' ? claims.name : (claims.preferred_username ?? null);
 
-    let state = await this.users.callerState(claims.iss, claims.sub, sid);
+    const issuerKey = local ? LOCAL_ISSUER_KEY : claims.iss;
+    let state = await this.users.callerState(issuerKey, claims.sub, sid);
     if (!state && local)
       throw unauthorized(AuthErrorCode.TokenRevoked, 'The account no longer exists.');
     if (!state || (!local && (state.email !== email || state.displayName !== name))) {
@@ -75,7 +76,7 @@ export class PrincipalService {
         name,
         emailVerified: claims.email_verified === true,
       });
-      state = await this.users.callerState(claims.iss, claims.sub, sid);
+      state = await this.users.callerState(issuerKey, claims.sub, sid);
       if (!state)
         throw unauthorized(AuthErrorCode.TokenInvalid, 'The user could not be provisioned.');
     }

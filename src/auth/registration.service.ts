@@ -50,7 +50,7 @@ export class RegistrationService {
     if (await this.users.findLocalByEmail(email)) return this.mailer.accountExists(email);
     let userId: string;
     try {
-      const user = await this.users.createLocal(this.config.auth.localIssuer, {
+      const user = await this.users.createLocal({
         email,
         displayName: displayName ?? null,
         passwordHash,

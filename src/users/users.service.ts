@@ -4,6 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { UsersRepository, type CallerState } from './users.repository.js';
 import { User, UserStatus } from './user.entity.js';
 
+/** The issuer column of local accounts (tokens carry PUBLIC_URL as iss). */
+export const LOCAL_ISSUER_KEY = 'meridian:local';
+
 export interface IssuerIdentity {
   issuer: string;
   subject: string;
@@ -46,9 +49,11 @@ export class UsersService {
     );
   }
 
-  /** A local account: its subject is its own id at the built-in issuer. */
+  /**
+   * A local account: its subject is its own id, under a fixed issuer key rather than
+   * the built-in issuer's URL, so changing PUBLIC_URL keeps every account.
+   */
   async createLocal(
-    issuer: string,
     fields: {
       email: string;
       displayName: string | null;
@@ -61,7 +66,7 @@ export class UsersService {
     const id = randomUUID();
     const user = this.users.create({
       id,
-      issuer,
+      issuer: LOCAL_ISSUER_KEY,
       subject: id,
       email: fields.email.toLowerCase(),
       displayName: fields.displayName,

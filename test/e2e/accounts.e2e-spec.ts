@@ -5,7 +5,7 @@ import { AccountsService } from '../../src/auth/accounts.service.js';
 import { SessionsService, sha256 } from '../../src/auth/sessions.service.js';
 import { MailOutboxService } from '../../src/mail/mail-outbox.service.js';
 import { UserDeletionHooks } from '../../src/users/user-deletion-hooks.js';
-import { UsersService } from '../../src/users/users.service.js';
+import { LOCAL_ISSUER_KEY, UsersService } from '../../src/users/users.service.js';
 import { jsonBody, newUser, TEST_PASSWORD, type TestUser } from '../support/accounts.js';
 import { linkIn, SmtpSink, type SunkMail } from '../support/smtp-sink.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
@@ -454,7 +454,7 @@ describe('local accounts: registration, verification, passwords, email, deletion
 
     it('is refused for accounts without a local password', async () => {
       const id = await t.app.get(UsersService).provision({
-        issuer: t.config.auth.localIssuer,
+        issuer: LOCAL_ISSUER_KEY,
         subject: `external-${randomBytes(4).toString('hex')}`,
         email: freshEmail('external'),
         name: 'External',

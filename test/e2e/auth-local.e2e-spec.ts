@@ -221,4 +221,35 @@ describe('local accounts: sign-in, sessions and the built-in issuer', () => {
     const after = await newUser(t);
     expect((await me(after.accessToken)).status).toBe(200);
   });
+
+  it('keeps local accounts working when PUBLIC_URL (the issuer) changes', async () => {
+    const u = await newUser(t);
+    const moved = await startTestApp({
+      DATABASE_URL: t.database.url,
+      PUBLIC_URL: 'https://meridian.example.com',
+      ENCRYPTION_KEYS: t.config
+        .encryptionKeys!.map((k) => `${k.id}:${k.key.toString('base64')}`)
+        .join(','),
+    });
+    try {
+      const res = await moved.request(
+        '/api/v1/auth/login',
+        jsonBody({ email: u.email, password: TEST_PASSWORD }),
+      );
+      expect(res.status).toBe(200);
+      const pair = (await res.json()) as Pair;
+      expect(jwt.decode(pair.accessToken)).toMatchObject({
+        iss: 'https://meridian.example.com',
+        sub: u.id,
+      });
+      const profile = await moved.request('/api/v1/auth/me', {
+        headers: { authorization: `Bearer ${pair.accessToken}` },
+      });
+      expect(profile.status).toBe(200);
+      // a token from the old issuer URL is not one the moved deployment trusts
+      expect((await moved.request('/api/v1/auth/me', { headers: u.auth })).status).toBe(401);
+    } finally {
+      await moved.close();
+    }
+  });
 });

@@ -44,11 +44,12 @@ export async function startTestApp(
   imports: NonNullable<CreateAppOptions['imports']> = [],
 ): Promise<TestApp> {
   const serverUrl = testServerUrl();
-  const databaseName = await createDatabaseFromTemplate(
-    serverUrl,
-    process.env.MERIDIAN_TEST_TEMPLATE!,
-  );
-  const url = withDatabase(serverUrl, databaseName);
+  // env.DATABASE_URL: a second application on an existing test database (not dropped here)
+  const ownDatabase = env.DATABASE_URL === undefined;
+  const databaseName = ownDatabase
+    ? await createDatabaseFromTemplate(serverUrl, process.env.MERIDIAN_TEST_TEMPLATE!)
+    : new URL(env.DATABASE_URL!).pathname.slice(1);
+  const url = env.DATABASE_URL ?? withDatabase(serverUrl, databaseName);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -82,7 +83,7 @@ export async function startTestApp(
       if (closed) return;
       closed = true;
       if (!options?.appClosed) await app.close();
-      await dropDatabase(serverUrl, databaseName);
+      if (ownDatabase) await dropDatabase(serverUrl, databaseName);
     },
   };
 }

@@ -24,7 +24,7 @@ export async function newUser(
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const email = options.email ?? `user-${randomBytes(5).toString('hex')}@example.com`;
-  const user = await t.app.get(UsersService).createLocal(t.config.auth.localIssuer, {
+  const user = await t.app.get(UsersService).createLocal({
     email,
     displayName: 'Test User',
     passwordHash: await passwordHash,
