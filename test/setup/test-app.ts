@@ -48,7 +48,7 @@ export async function startTestApp(
   const ownDatabase = env.DATABASE_URL === undefined;
   const databaseName = ownDatabase
     ? await createDatabaseFromTemplate(serverUrl, process.env.MERIDIAN_TEST_TEMPLATE!)
-    : new URL(env.DATABASE_URL!).pathname.slice(1);
+    : new URL(env.DATABASE_URL).pathname.slice(1);
   const url = env.DATABASE_URL ?? withDatabase(serverUrl, databaseName);
   const config = loadConfig({
     NODE_ENV: 'test',
