@@ -2,12 +2,7 @@
 import pg from 'pg';
 import { assertLoopbackUrl } from './net.mjs';
 
-/**
- * The built-in issuer (PUBLIC_URL). Fixed: by default it is http://localhost:<PORT>, and the
- * harness picks a new free port on every start, while a local user stays bound to the
- * issuer it was created under (its tokens are then rejected as "the account no longer
- * exists" after a restart on another port).
- */
+/** The built-in issuer (PUBLIC_URL), fixed so tokens look the same in every run. */
 export const BENCH_PUBLIC_URL = 'http://meridian-bench.localhost';
 
 /** The bootstrap admin every authenticated scenario logs in as (see meridianEnv below). */
@@ -46,9 +41,12 @@ async function call(baseUrl, method, path, { token, body } = {}) {
   return text ? JSON.parse(text) : undefined;
 }
 
+/** Local accounts are keyed by this issuer value, whatever PUBLIC_URL is. */
+const LOCAL_ISSUER_KEY = 'meridian:local';
+
 /**
- * A bench database may hold the admin under an older issuer (created by a run without the
- * fixed PUBLIC_URL): move it to BENCH_PUBLIC_URL so its tokens are accepted.
+ * A bench database made by an older Meridian may hold the admin under the issuer URL:
+ * move it to the local-accounts key so its tokens are accepted.
  */
 async function alignAdminIssuer(databaseUrl, email) {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -56,7 +54,7 @@ async function alignAdminIssuer(databaseUrl, email) {
   try {
     await client.query(
       'UPDATE users SET issuer = $1 WHERE email = $2 AND password_hash IS NOT NULL AND issuer <> $1',
-      [BENCH_PUBLIC_URL, email],
+      [LOCAL_ISSUER_KEY, email],
     );
   } finally {
     await client.end();
