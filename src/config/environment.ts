@@ -161,7 +161,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(256) @Max(2_000_000) LLM_CONTEXT_TOKENS?: number;
   @IsOptional() @IsString() AGENTS_SEED?: string;
   @IsOptional() @IsString() CHAT_DAILY_LIMITS?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) CHAT_MAX_STREAMS_PER_USER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000) CHAT_MAX_STREAMS_PER_USER?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(300_000) CHAT_HEARTBEAT_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) EMPTY_CONVERSATION_TTL_HOURS?: number;
 }
