@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppException } from '../core/errors/app.exception.js';
-import { CoreErrorCode } from '../core/errors/error-codes.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type PageDto } from '../core/pagination/page.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeTimeIdCursor,
+  toPage,
+  type PageDto,
+} from '../core/pagination/page.js';
 import { AccountMailer } from './account-mailer.service.js';
 import { AuthErrorCode } from './auth-error-codes.js';
 import type { WaitlistEntryDto } from './dto/waitlist.dto.js';
@@ -11,8 +15,6 @@ import { WaitlistStatus, type WaitlistEntry } from './entities/waitlist-entry.en
 import { OneTimeTokensService } from './one-time-tokens.service.js';
 import type { Principal } from './principal.js';
 import { WaitlistRepository, type WaitlistCursor } from './waitlist.repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Administrators decide on waitlist entries, once: approving mails a single-use
@@ -91,22 +93,8 @@ export class WaitlistAdminService {
 }
 
 function parseCursor(cursor: string): WaitlistCursor {
-  const [createdAt, id] = decodeCursor(cursor, 2);
-  const date = typeof createdAt === 'string' ? new Date(createdAt) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID.test(id)) {
-    throw new AppException(
-      400,
-      CoreErrorCode.ValidationFailed,
-      'cursor is not a cursor this API issued.',
-      {
-        title: 'Validation failed',
-        errors: [
-          { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-        ],
-      },
-    );
-  }
-  return { createdAt: date, id };
+  const { at, id } = decodeTimeIdCursor(cursor);
+  return { createdAt: at, id };
 }
 
 /** The one entity-to-DTO mapping of waitlist entries. */

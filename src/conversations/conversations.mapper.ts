@@ -1,12 +1,8 @@
-import { AppException } from '../core/errors/app.exception.js';
-import { CoreErrorCode } from '../core/errors/error-codes.js';
-import { decodeCursor } from '../core/pagination/page.js';
+import { decodeTimeIdCursor } from '../core/pagination/page.js';
 import type { Conversation } from './conversation.entity.js';
 import type { ConversationDto } from './dto/conversation.dto.js';
 import type { MessageDto } from './dto/message.dto.js';
 import type { Message } from './message.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Keyset position: the sort timestamp and id of the last row of the previous page. */
 export interface TimeCursor {
@@ -54,23 +50,7 @@ export const messageCursorKey = (row: Message): string[] => [row.createdAt.toISO
 
 /** Reads a cursor issued by conversationCursorKey or messageCursorKey. */
 export function parseTimeCursor(cursor: string | undefined): TimeCursor | null {
-  if (cursor === undefined) return null;
-  const [at, id] = decodeCursor(cursor, 2);
-  const date = typeof at === 'string' ? new Date(at) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID.test(id)) {
-    throw new AppException(
-      400,
-      CoreErrorCode.ValidationFailed,
-      'cursor is not a cursor this API issued.',
-      {
-        title: 'Validation failed',
-        errors: [
-          { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-        ],
-      },
-    );
-  }
-  return { at: date, id };
+  return cursor === undefined ? null : decodeTimeIdCursor(cursor);
 }
 
 /** `text` as a literal ILIKE pattern matching titles that contain it. */

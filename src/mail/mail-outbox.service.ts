@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../core/errors/app.exception.js';
-import { CoreErrorCode } from '../core/errors/error-codes.js';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type PageDto } from '../core/pagination/page.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeTimeIdCursor,
+  toPage,
+  type PageDto,
+} from '../core/pagination/page.js';
 import type { MailMessageDto } from './dto/mail-message.dto.js';
 import { MailErrorCode } from './mail.errors.js';
 import type { MailMessage } from './mail-message.entity.js';
 import { MailMessageRepository, type OutboxCursor } from './mail-message.repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads the outbox (every stored mail) for administrators. */
 @Injectable()
@@ -31,22 +33,8 @@ export class MailOutboxService {
 }
 
 function parseCursor(cursor: string): OutboxCursor {
-  const [createdAt, id] = decodeCursor(cursor, 2);
-  const date = typeof createdAt === 'string' ? new Date(createdAt) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID.test(id)) {
-    throw new AppException(
-      400,
-      CoreErrorCode.ValidationFailed,
-      'cursor is not a cursor this API issued.',
-      {
-        title: 'Validation failed',
-        errors: [
-          { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-        ],
-      },
-    );
-  }
-  return { createdAt: date, id };
+  const { at, id } = decodeTimeIdCursor(cursor);
+  return { createdAt: at, id };
 }
 
 /** The one entity-to-DTO mapping of the mail feature. */

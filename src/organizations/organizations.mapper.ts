@@ -1,11 +1,7 @@
-import { AppException } from '../core/errors/app.exception.js';
-import { CoreErrorCode } from '../core/errors/error-codes.js';
-import { decodeCursor } from '../core/pagination/page.js';
+import { decodeTimeIdCursor } from '../core/pagination/page.js';
 import type { OrganizationMemberDto } from './dto/organization-member.dto.js';
 import type { OrganizationDto } from './dto/organization.dto.js';
 import type { MemberOrganization, MemberView, TimeCursor } from './organizations.repository.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The one entity-to-DTO mapping of an organization (as the member it was read for sees it). */
 export function toOrganizationDto({ organization, role }: MemberOrganization): OrganizationDto {
@@ -41,21 +37,5 @@ export const memberCursorKey = (row: MemberView): string[] => [
 
 /** Reads a cursor issued by organizationCursorKey or memberCursorKey. */
 export function parseTimeCursor(cursor: string | undefined): TimeCursor | null {
-  if (cursor === undefined) return null;
-  const [at, id] = decodeCursor(cursor, 2);
-  const date = typeof at === 'string' ? new Date(at) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID.test(id)) {
-    throw new AppException(
-      400,
-      CoreErrorCode.ValidationFailed,
-      'cursor is not a cursor this API issued.',
-      {
-        title: 'Validation failed',
-        errors: [
-          { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-        ],
-      },
-    );
-  }
-  return { at: date, id };
+  return cursor === undefined ? null : decodeTimeIdCursor(cursor);
 }

@@ -74,6 +74,34 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   );
 }
 
+/** The keyset position of most feeds: a timestamp and the row's UUID. */
+export interface TimeIdCursor {
+  at: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads a cursor made by `encodeCursor([date.toISOString(), id])`; 400 for anything else. */
+export function decodeTimeIdCursor(cursor: string): TimeIdCursor {
+  const [at, id] = decodeCursor(cursor, 2);
+  const date = typeof at === 'string' ? new Date(at) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID.test(id)) {
+    throw new AppException(
+      400,
+      CoreErrorCode.ValidationFailed,
+      'cursor is not a cursor this API issued.',
+      {
+        title: 'Validation failed',
+        errors: [
+          { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
+        ],
+      },
+    );
+  }
+  return { at: date, id };
+}
+
 /** Builds a page from `limit + 1` fetched rows: the extra row only says a next page exists. */
 export function toPage<R, T>(
   rows: R[],
