@@ -1,6 +1,4 @@
-import { AppException } from '../core/errors/app.exception.js';
-import { CoreErrorCode } from '../core/errors/error-codes.js';
-import { decodeCursor } from '../core/pagination/page.js';
+import { decodeCursor, invalidCursor } from '../core/pagination/page.js';
 import { accessDenial } from './agent-access.js';
 import { AgentProvider, type Agent } from './agent.entity.js';
 import type { GrantCursor, GrantView } from './agent-grants.repository.js';
@@ -78,19 +76,7 @@ export const grantCursorKey = (grant: GrantView): string[] => [
   grant.userId,
 ];
 
-function badCursor(): AppException {
-  return new AppException(
-    400,
-    CoreErrorCode.ValidationFailed,
-    'cursor is not a cursor this API issued.',
-    {
-      title: 'Validation failed',
-      errors: [
-        { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-      ],
-    },
-  );
-}
+const badCursor = invalidCursor;
 
 /** Reads a cursor issued by agentCursorKey: the slug of the previous page's last agent. */
 export function parseAgentCursor(cursor: string | undefined): string | null {

@@ -43,6 +43,21 @@ export class PageDto<T> {
   nextCursor!: string | null;
 }
 
+/** The 400 every malformed or foreign cursor gets. */
+export function invalidCursor(): AppException {
+  return new AppException(
+    400,
+    CoreErrorCode.ValidationFailed,
+    'cursor is not a cursor this API issued.',
+    {
+      title: 'Validation failed',
+      errors: [
+        { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
+      ],
+    },
+  );
+}
+
 /** Keyset cursors carry the sort key of the last item, opaque to clients. */
 export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
@@ -61,17 +76,7 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   } catch {
     // fall through
   }
-  throw new AppException(
-    400,
-    CoreErrorCode.ValidationFailed,
-    'cursor is not a cursor this API issued.',
-    {
-      title: 'Validation failed',
-      errors: [
-        { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-      ],
-    },
-  );
+  throw invalidCursor();
 }
 
 /** The keyset position of most feeds: a timestamp and the row's UUID. */
@@ -87,17 +92,7 @@ export function decodeTimeIdCursor(cursor: string): TimeIdCursor {
   const [at, id] = decodeCursor(cursor, 2);
   const date = typeof at === 'string' ? new Date(at) : undefined;
   if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string' || !UUID.test(id)) {
-    throw new AppException(
-      400,
-      CoreErrorCode.ValidationFailed,
-      'cursor is not a cursor this API issued.',
-      {
-        title: 'Validation failed',
-        errors: [
-          { field: 'cursor', rule: 'isCursor', message: 'cursor is not a cursor this API issued' },
-        ],
-      },
-    );
+    throw invalidCursor();
   }
   return { at: date, id };
 }
