@@ -21,7 +21,9 @@ export function dataSourceOptions(
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries surface as exceptions (and 5xx are logged by the problem filter);
+    // constraint violations a service handles are not errors worth a log line.
+    logging: ['warn', 'migration'],
     poolSize: db.poolSize,
     connectTimeoutMS: db.connectTimeoutMs,
     applicationName,

@@ -1030,13 +1030,6 @@ describe('deleting an agent that conversations use', () => {
   beforeAll(async () => {
     c = await startTestApp();
     cAdmin = await newUser(c, { roles: ['admin'] });
-    // This file's own database: a minimal stand-in for the conversations feature's table,
-    // which this feature may only read by its agent_id.
-    const db = c.app.get(DataSource);
-    await db.query('DROP TABLE IF EXISTS conversations CASCADE');
-    await db.query(
-      'CREATE TABLE conversations (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), agent_id uuid NOT NULL)',
-    );
   });
   afterAll(async () => {
     await c?.close();
@@ -1053,8 +1046,9 @@ describe('deleting an agent that conversations use', () => {
     };
     const used = await create();
     const unused = await create();
-    const db = c.app.get(DataSource);
-    await db.query('INSERT INTO conversations (agent_id) VALUES ($1)', [used.id]);
+    const conversation = await own.call(cAdmin, 'POST', '/conversations', { agentId: used.id });
+    expect(conversation.status).toBe(201);
+    const { id: conversationId } = (await conversation.json()) as { id: string };
 
     await expectProblem(
       await own.call(cAdmin, 'DELETE', `/admin/agents/${used.id}`),
@@ -1064,7 +1058,7 @@ describe('deleting an agent that conversations use', () => {
     expect((await own.allAgents(cAdmin)).map((a) => a.id)).toContain(used.id);
     expect((await own.call(cAdmin, 'DELETE', `/admin/agents/${unused.id}`)).status).toBe(204);
 
-    await db.query('DELETE FROM conversations WHERE agent_id = $1', [used.id]);
+    expect((await own.call(cAdmin, 'DELETE', `/conversations/${conversationId}`)).status).toBe(204);
     expect((await own.call(cAdmin, 'DELETE', `/admin/agents/${used.id}`)).status).toBe(204);
   });
 });

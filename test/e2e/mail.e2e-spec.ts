@@ -230,8 +230,14 @@ describe('mail over SMTP', () => {
     expect(failed.attempts).toBeGreaterThanOrEqual(1);
     expect(failed.lastError).toMatch(/451 Mailbox temporarily unavailable/);
     expect(failed.sentAt).toBeNull();
+    // The row is written inside the handler; BullMQ records the job's failure just after.
     const last = await producer.queue(QueueName.Mail).getJob(`last-${receipt.id}`);
-    expect(await last!.getState()).toBe('failed');
+    let state = await last!.getState();
+    for (let i = 0; i < 100 && state !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      state = await last!.getState();
+    }
+    expect(state).toBe('failed');
     expect(peer.to('doomed@example.com')).toHaveLength(0);
   });
 });
