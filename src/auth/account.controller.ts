@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AccountDeletionService } from './account-deletion.service.js';
-import { ApiProblems } from './api-problem.decorator.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
 import { clientInfo } from './client-info.js';
 import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
 import {

@@ -8,11 +8,10 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AccountsService } from './accounts.service.js';
+import { clientInfo } from './client-info.js';
 import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
 import { LoginDto, MeDto, RefreshDto, TokenPairDto, UpdateMeDto } from './dto/auth.dto.js';
 import type { Principal } from './principal.js';
-
-const client = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
 
 @ApiTags('auth')
 @Controller('auth')
@@ -25,7 +24,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in with email and password (throttled per account and address).' })
   @ApiOkResponse({ type: TokenPairDto })
   login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
-    return this.accounts.login(body.email, body.password, client(req));
+    return this.accounts.login(body.email, body.password, clientInfo(req));
   }
 
   @Public()

@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiProblems } from './api-problem.decorator.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
 import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
 import {
   ACCEPTED,

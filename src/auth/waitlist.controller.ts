@@ -10,7 +10,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, type PageDto } from '../core/pagination/page.js';
-import { ApiProblems } from './api-problem.decorator.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
 import { clientInfo } from './client-info.js';
 import { CurrentPrincipal, Public, Roles } from './decorators/auth.decorators.js';
 import { ACCEPTED, AcceptedDto, AcceptInviteDto, EmailDto } from './dto/account-flows.dto.js';

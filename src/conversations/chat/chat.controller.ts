@@ -1,6 +1,6 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -41,7 +41,6 @@ export class ChatController {
     @Param('conversationId', ParseUuidPipe) conversationId: string,
     @Body() body: ChatRequestDto,
     @Headers('accept') accept: string | undefined,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ChatResultDto | void> {
     const { agent, exchange } = await this.chat.prepare(principal, conversationId, body.content);
@@ -90,7 +89,6 @@ export class ChatController {
     }
     sse.end();
     reply.raw.off('close', onClose);
-    void request;
   }
 }
 

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ProblemDetails } from './problem.js';
 
 /** Documents problem responses of a route: `{ 409: 'EMAIL_TAKEN: ...' }`. */
 export const ApiProblems = (problems: Record<number, string>): MethodDecorator =>
