@@ -14,6 +14,14 @@ export enum CoreErrorCode {
   RateLimited = 'RATE_LIMITED',
   InternalError = 'INTERNAL_ERROR',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  /** 400: the JSON body is nested too deeply or holds too many elements. */
+  BodyTooComplex = 'BODY_TOO_COMPLEX',
+  /** 503: PostgreSQL cannot be reached right now (with Retry-After). */
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  /** 503: the job queue backend (Redis, or PostgreSQL) cannot take work right now. */
+  QueueUnavailable = 'QUEUE_UNAVAILABLE',
+  /** 503: the identity provider's key set cannot be fetched right now. */
+  IdentityProviderUnavailable = 'IDENTITY_PROVIDER_UNAVAILABLE',
 }
 
 /** The code used when an error carries none of its own, by HTTP status. */
