@@ -16,10 +16,12 @@ import { CoreErrorCode } from './core/errors/error-codes.js';
 import { ProblemFilter } from './core/errors/problem.filter.js';
 import { createValidationPipe } from './core/errors/validation.js';
 import { PinoNestLogger } from './core/logging/logger.js';
+import { registerRequestObservation } from './core/http/request-log.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
 import { RouteTable } from './core/http/route-table.js';
+import { invalidStrings, queryDefects, registerJsonBodyParser } from './core/http/json-body.js';
 import type { DatabaseRuntime } from './database/database-runtime.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { queueConnection, type QueueConnection } from './queue/queue-connection.js';
@@ -72,14 +74,24 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, database, queue, options.imports),
     adapter,
-    { logger: new PinoNestLogger(logger), abortOnError: false, preview: options.preview },
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+      preview: options.preview,
+      bodyParser: false,
+    },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify);
 
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const defects = queryDefects(request.url);
+    done(defects.length > 0 ? invalidStrings(defects) : undefined);
   });
   if (!options.preview) {
     const shutdown = app.get(ShutdownState);
@@ -89,26 +101,7 @@ export async function createApp(
       if (shutdown.shuttingDown) void reply.header('connection', 'close');
       done(null, payload);
     });
-    const metrics = app.get(MetricsService);
-    fastify.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      const seconds = reply.elapsedTime / 1000;
-      metrics.observeHttp(request.method, route, reply.statusCode, seconds);
-      const level = reply.statusCode >= 500 ? 'error' : 'info';
-      if (!route.startsWith('/health') && route !== '/metrics') {
-        request.log[level](
-          {
-            method: request.method,
-            route,
-            url: request.url,
-            status: reply.statusCode,
-            ms: Math.round(reply.elapsedTime * 10) / 10,
-          },
-          'request',
-        );
-      }
-      done();
-    });
+    registerRequestObservation(fastify, app.get(MetricsService));
   }
 
   await app.register(helmet, {
@@ -118,6 +111,9 @@ export async function createApp(
         styleSrc: [`'self'`, `'unsafe-inline'`],
         imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
         scriptSrc: [`'self'`, `https: 'unsafe-inline'`],
+        // Served over plain HTTP on any host (local runs, cluster-internal names), the docs
+        // must load their assets over HTTP too; TLS is the proxy's job.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -25,10 +25,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         done: (err: unknown, key?: string) => void,
       ) => {
         // jsonwebtoken accepts a KeyObject; passport-jwt's types only name string | Buffer.
+        // Errors pass through as they are: the guard tells a bad token (TokenRejected)
+        // apart from a dependency that cannot answer (database, identity provider).
         verifier.keyFor(rawJwt).then(
           (key) => done(null, key as unknown as string),
-          (err: unknown) =>
-            done(err instanceof TokenRejected ? err : new TokenRejected(String(err))),
+          (err: unknown) => done(err instanceof Error ? err : new TokenRejected(String(err))),
         );
       },
       algorithms: ACCEPTED_ALGORITHMS,

@@ -8,6 +8,11 @@ interface Jwk {
   crv?: string;
 }
 
+/** The key set could not be fetched (network, timeout, non-2xx, bad body): not the token's fault. */
+export class KeySetUnavailable extends Error {
+  override name = 'KeySetUnavailable';
+}
+
 const USABLE_ALGS = new Set(['RS256', 'ES256']);
 
 /**

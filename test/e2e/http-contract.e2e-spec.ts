@@ -170,7 +170,17 @@ describe('HTTP contract', () => {
     expect(body.paths['/health/ready']).toBeDefined();
     const ui = await t.request('/docs');
     expect(ui.status).toBe(200);
-    expect(await ui.text()).toContain('swagger');
+    const html = await ui.text();
+    expect(html).toContain('swagger');
+    // Over plain HTTP the browser must not be told to fetch the assets over https.
+    expect(ui.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      expect(asset).not.toMatch(/^https:/);
+      const url = new URL(asset, `${t.baseUrl}/docs`);
+      expect((await t.request(url.pathname)).status).toBe(200);
+    }
   });
 });
 
@@ -197,6 +207,21 @@ describe('rate limit and CORS', () => {
     await expectProblem(res, 429, 'RATE_LIMITED');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     for (let i = 0; i < 5; i++) expect((await t.request('/health/live')).status).toBe(200);
+  });
+
+  it('keeps unknown routes 404 (not 405) with CORS enabled', async () => {
+    const res = await t.request('/api/v1/no-such-thing');
+    await expectProblem(res, 404, 'ROUTE_NOT_FOUND');
+    const known = await t.request('/api/v1/fixtures/numbers', { method: 'DELETE' });
+    await expectProblem(known, 405, 'METHOD_NOT_ALLOWED');
+    const preflight = await t.request('/api/v1/fixtures/items', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+      },
+    });
+    expect(preflight.status).toBe(204);
   });
 
   it('allows configured origins only', async () => {

@@ -42,6 +42,7 @@ export function testServerUrl(): string {
 export async function startTestApp(
   env: Record<string, string> = {},
   imports: NonNullable<CreateAppOptions['imports']> = [],
+  options: { logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestApp> {
   const serverUrl = testServerUrl();
   // env.DATABASE_URL: a second application on an existing test database (not dropped here)
@@ -63,7 +64,9 @@ export async function startTestApp(
     ENCRYPTION_KEYS: `test1:${randomBytes(32).toString('base64')}`,
     ...env,
   });
-  const logger = pino({ level: config.log.level });
+  const logger = options.logStream
+    ? pino({ level: config.log.level }, options.logStream)
+    : pino({ level: config.log.level });
   const database: DatabaseRuntime = { mode: 'external', url, stop: async () => undefined };
   const { app, queue } = await createApp(config, logger, database, { imports });
   await app.listen({ port: 0, host: '127.0.0.1' });

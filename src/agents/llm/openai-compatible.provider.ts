@@ -5,6 +5,7 @@ import OpenAI, {
   APIUserAbortError,
 } from 'openai';
 import {
+  describeProviderFailure,
   LlmError,
   type GenerationEvent,
   type GenerationRequest,
@@ -67,10 +68,11 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 
 function toLlmError(err: unknown): LlmError {
   if (err instanceof LlmError) return err;
+  const detail = describeProviderFailure(err);
   if (err instanceof APIConnectionTimeoutError)
-    return new LlmError('PROVIDER_TIMEOUT', 'The model provider timed out.');
+    return new LlmError('PROVIDER_TIMEOUT', 'The model provider timed out.', detail);
   if (err instanceof APIConnectionError)
-    return new LlmError('PROVIDER_UNAVAILABLE', 'The model provider could not be reached.');
+    return new LlmError('PROVIDER_UNAVAILABLE', 'The model provider could not be reached.', detail);
   if (
     err instanceof APIError &&
     err.status !== undefined &&
@@ -80,7 +82,8 @@ function toLlmError(err: unknown): LlmError {
     return new LlmError(
       'PROVIDER_REJECTED',
       `The model provider refused the request (${err.status}).`,
+      detail,
     );
   }
-  return new LlmError('PROVIDER_ERROR', 'The model provider failed while answering.');
+  return new LlmError('PROVIDER_ERROR', 'The model provider failed while answering.', detail);
 }

@@ -2,6 +2,12 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
 import { AppException } from '../../core/errors/app.exception.js';
+import {
+  databaseUnavailable,
+  identityProviderUnavailable,
+  isDatabaseUnavailable,
+} from '../../core/errors/dependency-errors.js';
+import { KeySetUnavailable } from '../remote-jwks.js';
 import { IS_PUBLIC, type RequestWithPrincipal } from '../decorators/auth.decorators.js';
 import { AuthErrorCode } from '../auth-error-codes.js';
 import { JwtStrategy } from '../jwt.strategy.js';
@@ -56,6 +62,13 @@ export class JwtAuthGuard implements CanActivate {
     if (err instanceof AppException) throw err;
     if (user && !err) return user;
     const reason = err ?? info;
+    // "I cannot check right now" is not "this token is bad": a 401 would make clients
+    // drop sessions that are valid.
+    if (reason instanceof KeySetUnavailable) {
+      this.logger.warn(`cannot verify tokens: ${reason.message}`);
+      throw identityProviderUnavailable(reason);
+    }
+    if (isDatabaseUnavailable(reason)) throw databaseUnavailable(reason);
     const message = reason instanceof Error ? reason.message : String(reason);
     this.logger.debug(`token refused: ${message}`);
     if (reason instanceof Error && reason.name === 'TokenExpiredError') {

@@ -41,8 +41,10 @@ export class ChatController {
     @Param('conversationId', ParseUuidPipe) conversationId: string,
     @Body() body: ChatRequestDto,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ChatResultDto | void> {
+    // The reply is sent here in both modes (JSON or a hijacked stream), so Nest never
+    // tries to send a second one.
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const { agent, exchange } = await this.chat.prepare(principal, conversationId, body.content);
     const abort = new AbortController();
     const onClose = () => {
@@ -59,7 +61,8 @@ export class ChatController {
         abort,
       );
       reply.raw.off('close', onClose);
-      return toChatResult(outcome);
+      if (!reply.raw.destroyed) await reply.status(200).send(toChatResult(outcome));
+      return;
     }
 
     reply.hijack();

@@ -6,7 +6,7 @@ import { AgentsService } from '../../agents/agents.service.js';
 import { UsageService } from '../../agents/usage.service.js';
 import type { UsableAgent } from '../../agents/agents.service.js';
 import { fitContext } from '../../agents/llm/context-window.js';
-import { LlmError, type ChatTurn } from '../../agents/llm/llm-provider.js';
+import { describeProviderFailure, LlmError, type ChatTurn } from '../../agents/llm/llm-provider.js';
 import { LlmProviders } from '../../agents/llm/llm-providers.service.js';
 import type { Principal } from '../../auth/principal.js';
 import { ConversationsService } from '../conversations.service.js';
@@ -170,10 +170,23 @@ export class ChatService {
                     ? reason.code
                     : 'PROVIDER_ERROR',
             };
-      if (outcome.status === MessageStatus.Error)
-        this.logger.warn(
-          `generation failed: ${reason instanceof Error ? reason.message : String(reason)}`,
-        );
+      if (outcome.status === MessageStatus.Error) {
+        this.logger.warn({
+          msg: `generation failed: ${outcome.errorCode}`,
+          code: outcome.errorCode,
+          cause:
+            reason instanceof LlmError
+              ? (reason.detail ?? reason.message)
+              : reason instanceof IdleTimeout
+                ? `no delta within LLM_IDLE_TIMEOUT_MS, or the answer took longer than LLM_TIMEOUT_MS`
+                : describeProviderFailure(reason),
+          agentId: agent.id,
+          provider: agent.provider,
+          model: agent.model,
+          conversationId: exchange.conversationId,
+          messageId: exchange.assistantMessage.id,
+        });
+      }
       await this.finish(principal, agent, outcome);
       return outcome;
     } finally {

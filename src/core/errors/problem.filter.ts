@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { RouteTable } from '../http/route-table.js';
 import { AppException } from './app.exception.js';
+import { databaseUnavailable, isDatabaseUnavailable } from './dependency-errors.js';
 import { CoreErrorCode, defaultCodeForStatus } from './error-codes.js';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, type FieldError } from './problem.js';
 
@@ -22,6 +23,15 @@ const FASTIFY_CODES: Record<string, CoreErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: CoreErrorCode.MalformedJson,
   FST_ERR_CTP_EMPTY_JSON_BODY: CoreErrorCode.MalformedJson,
 };
+
+/** The cause of a dependency failure, for the log: message and code, never a stack. */
+function describeCause(exception: unknown): string {
+  let e: unknown = exception;
+  if (e instanceof AppException && e.cause) e = e.cause;
+  const record = e as { message?: unknown; code?: unknown } | undefined;
+  const message = typeof record?.message === 'string' ? record.message : String(e);
+  return typeof record?.code === 'string' ? `${record.code}: ${message}` : message;
+}
 
 function causeCode(exception: HttpException): string | undefined {
   const cause = exception.cause as { code?: unknown } | undefined;
@@ -52,7 +62,13 @@ export class ProblemFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      // An outage, not a bug: one line with the cause, no stack.
+      (request.log ?? this.logger).warn(
+        { requestId: request.id, code: problem.code, cause: describeCause(exception) },
+        'dependency unavailable',
+      );
+    } else if (problem.status >= 500) {
       (request.log ?? this.logger).error(
         { err: exception, requestId: request.id },
         'request failed',
@@ -82,6 +98,10 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, request: FastifyRequest): Problem {
+    const ours = exception instanceof AppException || exception instanceof HttpException;
+    if (!ours && isDatabaseUnavailable(exception)) {
+      return this.toProblem(databaseUnavailable(exception), request);
+    }
     if (exception instanceof AppException) {
       return {
         status: exception.status,

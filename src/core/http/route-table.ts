@@ -11,6 +11,9 @@ export class RouteTable {
   private readonly seen = new Set<string>();
 
   add(method: string | string[], url: string): void {
+    // Catch-all routes (the CORS preflight handler's `OPTIONS *`) match every path, so
+    // they say nothing about which paths exist: an unknown path stays 404.
+    if (url === '*' || url === '/*') return;
     for (const m of Array.isArray(method) ? method : [method]) {
       const key = `${m} ${url}`;
       if (this.seen.has(key) || !METHODS.includes(m as HTTPMethod)) continue;

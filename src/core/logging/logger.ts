@@ -30,6 +30,38 @@ export const REDACTED_PATHS = [
   'secret',
 ];
 
+/**
+ * Query parameters whose values never reach a log line: OAuth and single-use tokens,
+ * codes, states, signatures and anything named like a password, secret or key.
+ */
+const SENSITIVE_QUERY_NAME =
+  /^(access_token|refresh_token|id_token|token|code|state|signature|sig|ticket|otp|session(_?id)?|.*(password|passwd|pwd|secret|token|api_?key|credential).*)$/i;
+
+/**
+ * The request URL for a log line, with the values of sensitive query parameters
+ * replaced (`/verify?token=[redacted]`). Malformed percent-encoding does not stop it.
+ */
+export function redactRequestUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        return `${pair.slice(0, eq)}=[redacted]`;
+      }
+      return SENSITIVE_QUERY_NAME.test(name.trim()) ? `${pair.slice(0, eq)}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${query}`;
+}
+
 /** Replaces the password part of a connection URL, for log lines that name a server. */
 export function redactUrl(url: string): string {
   try {
