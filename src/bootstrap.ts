@@ -6,7 +6,7 @@ import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -14,6 +14,7 @@ import { AppRole, type AppConfig } from './config/app-config.js';
 import { AppException } from './core/errors/app.exception.js';
 import { CoreErrorCode } from './core/errors/error-codes.js';
 import { ProblemFilter } from './core/errors/problem.filter.js';
+import { PROBLEM_CONTENT_TYPE, problemType, statusTitle } from './core/errors/problem.js';
 import { createValidationPipe } from './core/errors/validation.js';
 import { PinoNestLogger } from './core/logging/logger.js';
 import { registerRequestObservation } from './core/http/request-log.js';
@@ -21,7 +22,12 @@ import { MetricsService } from './core/metrics/metrics.service.js';
 import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
 import { RouteTable } from './core/http/route-table.js';
-import { invalidStrings, queryDefects, registerJsonBodyParser } from './core/http/json-body.js';
+import {
+  invalidStrings,
+  paramDefects,
+  queryDefects,
+  registerJsonBodyParser,
+} from './core/http/json-body.js';
 import type { DatabaseRuntime } from './database/database-runtime.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { queueConnection, type QueueConnection } from './queue/queue-connection.js';
@@ -70,6 +76,33 @@ export async function createApp(
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // A path that is not valid percent-encoded UTF-8 never reaches a route: answer it in
+    // the same problem+json shape as every other error.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const badUrl = error.code === 'FST_ERR_BAD_URL';
+      const status = badUrl ? 400 : (error.statusCode ?? 500);
+      const detail = badUrl
+        ? 'The request path is not valid percent-encoded UTF-8.'
+        : 'The server could not complete the request.';
+      void reply
+        .status(status)
+        .header('content-type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
+        .header(REQUEST_ID_HEADER, request.id)
+        .send(
+          JSON.stringify({
+            type: problemType(badUrl ? CoreErrorCode.BadRequest : CoreErrorCode.InternalError),
+            title: statusTitle(status),
+            status,
+            detail,
+            code: badUrl ? CoreErrorCode.BadRequest : CoreErrorCode.InternalError,
+            instance: (request.url ?? '').split('?')[0],
+            requestId: request.id,
+            ...(badUrl
+              ? { errors: [{ field: 'path', rule: 'wellFormedString', message: detail }] }
+              : {}),
+          }),
+        );
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, database, queue, options.imports),
@@ -90,7 +123,7 @@ export async function createApp(
     done();
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const defects = queryDefects(request.url);
+    const defects = [...paramDefects(request.params), ...queryDefects(request.url)];
     done(defects.length > 0 ? invalidStrings(defects) : undefined);
   });
   if (!options.preview) {

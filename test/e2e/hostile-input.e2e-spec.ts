@@ -217,5 +217,19 @@ describe('hostile input', () => {
       const ok = await t.request('/api/v1/conversations?q=%C3%A9t%C3%A9', { headers: user.auth });
       expect(ok.status).toBe(200);
     });
+
+    it('names a path parameter holding a NUL byte or a lone surrogate', async () => {
+      for (const slug of ['%00', 'a%00b']) {
+        const res = await t.request(`/api/v1/agents/${slug}`, { headers: user.auth });
+        const body = await problem(res, 400, 'VALIDATION_FAILED');
+        expect(body.errors![0].field).toBe('idOrSlug');
+      }
+      // Not UTF-8 at all (a lone surrogate's bytes, a cut sequence): the path is refused.
+      for (const slug of ['%ED%A0%80', '%E2%82']) {
+        const res = await t.request(`/api/v1/agents/${slug}`, { headers: user.auth });
+        const body = await problem(res, 400, 'BAD_REQUEST');
+        expect(body.errors![0].field).toBe('path');
+      }
+    });
   });
 });

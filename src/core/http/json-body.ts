@@ -195,6 +195,17 @@ export function registerJsonBodyParser(
   );
 }
 
+/** Field errors for path parameters holding a NUL character or a lone surrogate. */
+export function paramDefects(params: unknown): FieldError[] {
+  if (!params || typeof params !== 'object') return [];
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
+    const defect = typeof value === 'string' ? stringDefect(value) : undefined;
+    if (defect) errors.push(defectError(name, defect));
+  }
+  return errors;
+}
+
 /**
  * Query strings get the same rules as bodies: every parameter must be valid
  * percent-encoded UTF-8 (not silently turned into replacement characters) and hold no
