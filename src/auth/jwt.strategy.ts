@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { KeySetUnavailable } from './remote-jwks.js';
 import {
   ACCEPTED_ALGORITHMS,
   CLOCK_SKEW_SECONDS,
@@ -27,8 +28,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         // jsonwebtoken accepts a KeyObject; passport-jwt's types only name string | Buffer.
         verifier.keyFor(rawJwt).then(
           (key) => done(null, key as unknown as string),
+          // "Cannot check right now" stays apart from "this token is bad" for the guard.
           (err: unknown) =>
-            done(err instanceof TokenRejected ? err : new TokenRejected(String(err))),
+            done(
+              err instanceof TokenRejected || err instanceof KeySetUnavailable
+                ? err
+                : new TokenRejected(String(err)),
+            ),
         );
       },
       algorithms: ACCEPTED_ALGORITHMS,
