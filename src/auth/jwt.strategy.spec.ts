@@ -3,7 +3,6 @@ import jwt from 'jsonwebtoken';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
-import type passport from 'passport';
 import { loadConfig } from '../config/app-config.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import type { PrincipalService } from './principal.service.js';
@@ -33,7 +32,9 @@ describe('JwtStrategy with an identity provider that cannot be reached', () => {
       if (req.url === '/.well-known/openid-configuration')
         return res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/certs` }));
       res.end(
-        JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] }),
+        JSON.stringify({
+          keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }],
+        }),
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,15 +64,16 @@ describe('JwtStrategy with an identity provider that cannot be reached', () => {
   /** Runs passport-jwt's authenticate and returns what it handed to fail() or error(). */
   const outcome = (raw: string) =>
     new Promise<unknown>((resolve) => {
-      const run = Object.create(strategy) as passport.Strategy & {
+      const run = Object.create(strategy) as {
         fail: (info: unknown) => void;
         error: (err: unknown) => void;
         success: (user: unknown) => void;
+        authenticate: (req: unknown, options: object) => void;
       };
       run.fail = resolve;
       run.error = resolve;
       run.success = () => resolve('success');
-      run.authenticate({ headers: { authorization: `Bearer ${raw}` } } as never, {});
+      run.authenticate({ headers: { authorization: `Bearer ${raw}` } }, {});
     });
 
   it('hands KeySetUnavailable to the guard unchanged, not TokenRejected', async () => {

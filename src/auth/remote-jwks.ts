@@ -162,7 +162,8 @@ export class RemoteJwks {
     let pending = this.inflight;
     if (!pending) {
       if (!this.takeRefetch()) {
-        if (this.lastFailure !== undefined) throw new KeySetUnavailable(this.issuer, this.lastFailure);
+        if (this.lastFailure !== undefined)
+          throw new KeySetUnavailable(this.issuer, this.lastFailure);
         return undefined;
       }
       pending = this.startRefresh();
