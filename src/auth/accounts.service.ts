@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AppException } from '../core/errors/app.exception.js';
@@ -7,8 +8,9 @@ import type { User } from '../users/user.entity.js';
 import { UserStatus } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthErrorCode } from './auth-error-codes.js';
-import type { MeDto, TokenPairDto } from './dto/auth.dto.js';
-import { LoginThrottle } from './login-throttle.service.js';
+import { DeviceTokens } from './device-tokens.service.js';
+import type { LoginResultDto, MeDto, TokenPairDto } from './dto/auth.dto.js';
+import { LoginThrottle, type SignInAttempt } from './login-throttle.service.js';
 import { verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 import { unauthorized } from './principal.service.js';
@@ -23,6 +25,7 @@ export class AccountsService {
     private readonly sessions: SessionsService,
     private readonly issuer: TokenIssuer,
     private readonly throttle: LoginThrottle,
+    private readonly devices: DeviceTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,24 +50,39 @@ export class AccountsService {
     };
   }
 
-  /** The same answer for an unknown email and a wrong password; failures are throttled. */
-  async login(email: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
+  /**
+   * The same answer for an unknown email and a wrong password; failures are throttled
+   * per device for a client with a valid device token of the account, else per account
+   * and address. Returns the pair and a new device token for this client.
+   */
+  async login(
+    email: string,
+    password: string,
+    client: ClientInfo,
+    deviceTokens: (string | undefined)[] = [],
+  ): Promise<LoginResultDto> {
     this.assertLocalAccounts();
-    const ip = client.ip ?? 'unknown';
-    await this.throttle.assertAllowed(email, ip);
     const user = await this.users.findLocalByEmail(email);
+    const attempt: SignInAttempt = {
+      email,
+      ip: client.ip ?? 'unknown',
+      device: user ? this.devices.firstValid(deviceTokens, user.id) : undefined,
+    };
+    const admission = await this.throttle.admit(attempt);
+    if (admission.delayMs > 0) await sleep(admission.delayMs);
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok || user.status !== UserStatus.Active) {
-      await this.throttle.recordFailure(email, ip);
+      await this.throttle.recordFailure(attempt, admission);
       throw new AppException(
         401,
         AuthErrorCode.InvalidCredentials,
         'The email or password is wrong.',
       );
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(attempt, admission);
     await this.users.update(user.id, { lastLoginAt: new Date() });
-    return this.tokenPair(user, await this.sessions.start(user.id, client));
+    const pair = await this.tokenPair(user, await this.sessions.start(user.id, client));
+    return { ...pair, deviceToken: this.devices.issue(user.id) };
   }
 
   async refresh(refreshToken: string): Promise<TokenPairDto> {

@@ -1,30 +1,103 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { ProblemDetails } from '../core/errors/problem.js';
 import { AccountsService } from './accounts.service.js';
 import { clientInfo } from './client-info.js';
+import { ApiCookie } from './decorators/api-cookie.decorator.js';
 import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
-import { LoginDto, MeDto, RefreshDto, TokenPairDto, UpdateMeDto } from './dto/auth.dto.js';
+import {
+  DEVICE_COOKIE,
+  DEVICE_TOKEN_MAX_AGE_SECONDS,
+  DeviceTokens,
+} from './device-tokens.service.js';
+import {
+  LoginDto,
+  LoginResultDto,
+  MeDto,
+  RefreshDto,
+  TokenPairDto,
+  UpdateMeDto,
+} from './dto/auth.dto.js';
+import {
+  ACCOUNT_ADDRESS_FREE_FAILURES,
+  ADDRESS_FREE_FAILURES,
+  MAX_ACCOUNT_DELAY_MS,
+} from './login-throttle.service.js';
 import type { Principal } from './principal.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly devices: DeviceTokens,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password (throttled per account and address).' })
-  @ApiOkResponse({ type: TokenPairDto })
-  login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
-    return this.accounts.login(body.email, body.password, clientInfo(req));
+  @ApiOperation({
+    summary: 'Sign in with email and password.',
+    description:
+      "Failed sign-ins are throttled after OWASP's device-cookie scheme. A client that " +
+      'presents a valid device token of the account (the meridian_device cookie, or ' +
+      'deviceToken in the body) is counted and locked out per device, so failures ' +
+      "elsewhere never block the owner's known device. Other clients are locked out per " +
+      `account and address (${ACCOUNT_ADDRESS_FREE_FAILURES} free failures) and per address ` +
+      `across accounts (${ADDRESS_FREE_FAILURES}); lockouts start at 30 s, double, and never ` +
+      'exceed 15 minutes. Failures of the account from anywhere only slow its untrusted ' +
+      `sign-ins down (at most ${MAX_ACCOUNT_DELAY_MS / 1000} s). Each success sets a new ` +
+      'device token.',
+  })
+  @ApiCookie({
+    name: DEVICE_COOKIE,
+    description:
+      'Device token set by an earlier sign-in (HttpOnly, SameSite=Strict, Path=/api/v1/auth).',
+  })
+  @ApiOkResponse({
+    type: LoginResultDto,
+    headers: {
+      'Set-Cookie': {
+        description:
+          `${DEVICE_COOKIE}=<device token>; Max-Age=${DEVICE_TOKEN_MAX_AGE_SECONDS}; ` +
+          'Path=/api/v1/auth; HttpOnly; SameSite=Strict (and Secure when PUBLIC_URL is https).',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  @ApiProblems({ 401: 'INVALID_CREDENTIALS: the email or password is wrong.' })
+  @ApiResponse({
+    status: 429,
+    description:
+      'TOO_MANY_ATTEMPTS: this client is locked out for now (Retry-After says how long).',
+    type: ProblemDetails,
+    headers: {
+      'Retry-After': {
+        description: 'Seconds until this client may try again.',
+        schema: { type: 'integer' },
+      },
+    },
+  })
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LoginResultDto> {
+    const result = await this.accounts.login(body.email, body.password, clientInfo(req), [
+      body.deviceToken,
+      this.devices.fromCookieHeader(req.headers.cookie),
+    ]);
+    void reply.header('set-cookie', this.devices.setCookie(result.deviceToken));
+    return result;
   }
 
   @Public()

@@ -10,6 +10,7 @@ import { AccountMailer } from './account-mailer.service.js';
 import { AccountsService } from './accounts.service.js';
 import { AdminBootstrap } from './admin-bootstrap.service.js';
 import { AuthController } from './auth.controller.js';
+import { DeviceTokens } from './device-tokens.service.js';
 import { EmailChangeService } from './email-change.service.js';
 import { AuthSession } from './entities/auth-session.entity.js';
 import { LoginAttempt } from './entities/login-attempt.entity.js';
@@ -69,6 +70,7 @@ import { WaitlistService } from './waitlist.service.js';
     JwtStrategy,
     SessionsService,
     LoginThrottle,
+    DeviceTokens,
     AccountsService,
     AdminBootstrap,
     OneTimeTokensRepository,

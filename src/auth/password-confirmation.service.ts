@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppException } from '../core/errors/app.exception.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -36,12 +37,16 @@ export class PasswordConfirmation {
     return user as LocalUser;
   }
 
-  /** Checks the account's password (401 INVALID_CREDENTIALS), throttled like sign-ins. */
+  /**
+   * Checks the account's password (401 INVALID_CREDENTIALS), throttled like a sign-in from
+   * a client without a device token (per account and address).
+   */
   async confirm(user: LocalUser, password: string, client: ClientInfo): Promise<void> {
-    const ip = client.ip ?? 'unknown';
-    await this.throttle.assertAllowed(user.email, ip);
+    const attempt = { email: user.email, ip: client.ip ?? 'unknown' };
+    const admission = await this.throttle.admit(attempt);
+    if (admission.delayMs > 0) await sleep(admission.delayMs);
     if (!(await verifyPassword(user.passwordHash, password))) {
-      await this.throttle.recordFailure(user.email, ip);
+      await this.throttle.recordFailure(attempt, admission);
       throw new AppException(401, AuthErrorCode.InvalidCredentials, 'The password is wrong.');
     }
   }

@@ -56,7 +56,7 @@ export class PasswordResetService {
       await this.sessions.revokeAll(user.id, 'password-reset', m);
       await this.users.revokeTokens(user.id, m);
     });
-    await this.throttle.recordSuccess(user.email);
+    await this.throttle.forgetAccount(user.email);
     await this.mailer.passwordChanged(user.email);
   }
 }

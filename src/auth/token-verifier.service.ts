@@ -28,7 +28,8 @@ export class TokenVerifier {
   ) {
     const { localAccounts, localIssuer, oidcIssuer } = config.auth;
     this.issuers = [...(localAccounts ? [localIssuer] : []), ...(oidcIssuer ? [oidcIssuer] : [])];
-    if (oidcIssuer) this.remote = new RemoteJwks(oidcIssuer, config.auth.jwksMinRefetchMs);
+    if (oidcIssuer)
+      this.remote = new RemoteJwks(oidcIssuer, { refillMs: config.auth.jwksMinRefetchMs });
   }
 
   get audience(): string {
@@ -39,6 +40,10 @@ export class TokenVerifier {
     return this.config.auth.localAccounts && issuer === this.config.auth.localIssuer;
   }
 
+  /**
+   * The verification key of a token; TokenRejected when the token is bad. KeySetUnavailable
+   * (the provider's key set cannot be fetched right now) passes through unchanged.
+   */
   async keyFor(rawToken: string): Promise<KeyObject> {
     const decoded = jwt.decode(rawToken, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw new TokenRejected('not a JWT');

@@ -36,7 +36,7 @@ export interface AuthConfig {
   oidcIssuer?: string;
   /** The API audience every access token must carry. */
   audience: string;
-  /** Least time between JWKS refetches triggered by unknown kids. */
+  /** JWKS refetches on unknown kids: one is earned back per this many ms (burst of 3). */
   jwksMinRefetchMs: number;
   /** Client whose resource_access roles count (Keycloak). */
   clientId: string;

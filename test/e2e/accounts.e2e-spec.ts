@@ -643,9 +643,14 @@ describe('local accounts: registration, verification, passwords, email, deletion
       const user: TestUser = await newUser(t);
       await c.mailAfter(user.email, () => c.post('forgot-password', { email: user.email }));
       expect(await countRows(user.id)).toEqual({ sessions: 1, refresh: 1, tokens: 1 });
+      const failures = () =>
+        c.sql('SELECT key FROM auth_login_attempts WHERE account = $1', [user.email]);
+      await c.post('login', { email: user.email, password: 'wrong password 0' });
+      expect(await failures()).toHaveLength(2); // the account, and the account from here
 
       const res = await c.post('me/delete', { password: user.password }, user.accessToken);
       expect(res.status).toBe(204);
+      expect(await failures()).toHaveLength(0);
 
       expect(seen).toContainEqual({ userId: user.id, inTransaction: true, userRowPresent: true });
       expect(await countRows(user.id)).toEqual({ sessions: 0, refresh: 0, tokens: 0 });

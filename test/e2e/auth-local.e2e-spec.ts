@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
+import { parseSetCookie } from 'cookie';
+import { DEVICE_COOKIE } from '../../src/auth/device-tokens.service.js';
+import {
+  ACCOUNT_ADDRESS_FREE_FAILURES,
+  ACCOUNT_SLOWDOWN_AFTER,
+  ADDRESS_FREE_FAILURES,
+  DEVICE_FREE_FAILURES,
+  LoginThrottle,
+  MAX_ACCOUNT_DELAY_MS,
+} from '../../src/auth/login-throttle.service.js';
 import { UserStatus } from '../../src/users/user.entity.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { jsonBody, newUser, TEST_PASSWORD } from '../support/accounts.js';
@@ -126,30 +136,126 @@ describe('local accounts: sign-in, sessions and the built-in issuer', () => {
     expect((await login(u.email, TEST_PASSWORD)).status).toBe(401);
   });
 
-  it('throttles failed sign-ins per account with a temporary lockout and Retry-After', async () => {
-    const u = await newUser(t);
-    for (let i = 0; i < 5; i++)
-      expect((await login(u.email, 'wrong password here', `10.1.0.${i}`)).status).toBe(401);
-    const locked = await login(u.email, 'wrong password here', '10.1.0.9');
-    expect(locked.status).toBe(401);
-    const blocked = await login(u.email, TEST_PASSWORD, '10.1.0.10');
-    expect(blocked.status).toBe(429);
-    expect(await code(blocked)).toBe('TOO_MANY_ATTEMPTS');
-    const retryAfter = Number(blocked.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-    // another account from another address is unaffected
-    const v = await newUser(t);
-    expect((await login(v.email, TEST_PASSWORD, '10.1.0.11')).status).toBe(200);
-  });
+  describe('sign-in throttling (device tokens after OWASP)', () => {
+    const WRONG = 'wrong password here';
+    const signIn = (
+      email: string,
+      password: string,
+      ip: string,
+      device: { cookie?: string; token?: string } = {},
+    ) =>
+      t.request(
+        '/api/v1/auth/login',
+        jsonBody(
+          { email, password, ...(device.token ? { deviceToken: device.token } : {}) },
+          {
+            'x-forwarded-for': ip,
+            ...(device.cookie ? { cookie: `${DEVICE_COOKIE}=${device.cookie}` } : {}),
+          },
+        ),
+      );
+    const fail = async (email: string, ip: string, times: number, device = {}) => {
+      for (let i = 0; i < times; i++)
+        expect((await signIn(email, WRONG, ip, device)).status).toBe(401);
+    };
+    const expectLockedOut = async (res: Response) => {
+      expect(res.status).toBe(429);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await code(res)).toBe('TOO_MANY_ATTEMPTS');
+      const retryAfter = Number(res.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      return retryAfter;
+    };
+    /** Signs in and returns the device token, checking the cookie's attributes. */
+    const knownDevice = async (email: string, ip: string) => {
+      const res = await signIn(email, TEST_PASSWORD, ip);
+      expect(res.status).toBe(200);
+      const cookies = res.headers.getSetCookie().map((c) => parseSetCookie(c));
+      const cookie = cookies.find((c) => c.name === DEVICE_COOKIE)!;
+      expect(cookie).toMatchObject({
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/api/v1/auth',
+        maxAge: 180 * 86_400,
+      });
+      expect(cookie.secure).toBeFalsy(); // PUBLIC_URL is http here
+      const body = (await res.json()) as { deviceToken: string };
+      expect(body.deviceToken).toBe(cookie.value);
+      return body.deviceToken;
+    };
 
-  it('throttles failed sign-ins per client address across accounts', async () => {
-    for (let i = 0; i < 21; i++)
-      await login(`spray-${i}@example.com`, 'wrong password here', '10.2.0.1');
-    const u = await newUser(t);
-    const res = await login(u.email, TEST_PASSWORD, '10.2.0.1');
-    expect(res.status).toBe(429);
-    expect((await login(u.email, TEST_PASSWORD, '10.2.0.2')).status).toBe(200);
+    it("locks out the attacker's address, not the owner signing in from another address", async () => {
+      const u = await newUser(t);
+      await fail(u.email, '10.1.0.1', ACCOUNT_ADDRESS_FREE_FAILURES + 1);
+      const retryAfter = await expectLockedOut(await signIn(u.email, TEST_PASSWORD, '10.1.0.1'));
+      expect(retryAfter).toBeLessThanOrEqual(30); // the first lockout is 30 s
+      expect((await signIn(u.email, TEST_PASSWORD, '10.1.0.2')).status).toBe(200);
+      // the owner's success does not lift the attacker's lockout
+      await expectLockedOut(await signIn(u.email, WRONG, '10.1.0.1'));
+    });
+
+    it("lets the owner's known device in where the attacker locked the owner's own address", async () => {
+      const u = await newUser(t);
+      const token = await knownDevice(u.email, '10.3.0.1');
+      await fail(u.email, '10.3.0.1', ACCOUNT_ADDRESS_FREE_FAILURES + 1);
+      await expectLockedOut(await signIn(u.email, TEST_PASSWORD, '10.3.0.1'));
+
+      const withCookie = await signIn(u.email, TEST_PASSWORD, '10.3.0.1', { cookie: token });
+      expect(withCookie.status).toBe(200);
+      expect(withCookie.headers.getSetCookie().join()).toContain(`${DEVICE_COOKIE}=`);
+      const withBody = await signIn(u.email, TEST_PASSWORD, '10.3.0.1', { token });
+      expect(withBody.status).toBe(200);
+
+      // another account's token, or a forged one, is no device of this account
+      const v = await newUser(t);
+      const foreign = await knownDevice(v.email, '10.3.0.2');
+      await expectLockedOut(await signIn(u.email, TEST_PASSWORD, '10.3.0.1', { cookie: foreign }));
+      const forged = `${token.slice(0, -4)}AAAA`;
+      await expectLockedOut(await signIn(u.email, TEST_PASSWORD, '10.3.0.1', { token: forged }));
+    });
+
+    it("counts a device's failures against that device only, then locks it out", async () => {
+      const u = await newUser(t);
+      const token = await knownDevice(u.email, '10.4.0.1');
+      await fail(u.email, '10.4.0.1', DEVICE_FREE_FAILURES + 1, { cookie: token });
+      // the device's failures did not lock the account at this address for other clients
+      expect((await signIn(u.email, TEST_PASSWORD, '10.4.0.1')).status).toBe(200);
+      // a locked-out device counts as an untrusted client: whoever holds it is locked out too
+      await fail(u.email, '10.4.0.1', ACCOUNT_ADDRESS_FREE_FAILURES + 1, { cookie: token });
+      await expectLockedOut(await signIn(u.email, TEST_PASSWORD, '10.4.0.1', { cookie: token }));
+    });
+
+    it('only slows down, never locks, an account guessed at from many addresses', async () => {
+      const u = await newUser(t);
+      for (let i = 0; i < ACCOUNT_SLOWDOWN_AFTER + 2; i++) await fail(u.email, `10.5.${i}.1`, 1);
+      const throttle = t.app.get(LoginThrottle);
+      const untrusted = await throttle.admit({ email: u.email, ip: '10.5.99.1' });
+      expect(untrusted.trusted).toBe(false);
+      expect(untrusted.delayMs).toBeGreaterThan(0);
+      expect(untrusted.delayMs).toBeLessThanOrEqual(MAX_ACCOUNT_DELAY_MS);
+      const device = await throttle.admit({ email: u.email, ip: '10.5.99.1', device: 'nonce' });
+      expect(device).toEqual({ trusted: true, delayMs: 0 });
+      expect((await signIn(u.email, TEST_PASSWORD, '10.5.99.1')).status).toBe(200);
+    });
+
+    it('counts a forwarded address that is not an IP address without failing', async () => {
+      const u = await newUser(t);
+      const junk = 'not-an-address-'.repeat(30);
+      expect((await signIn(u.email, WRONG, junk)).status).toBe(401);
+      expect((await signIn(u.email, TEST_PASSWORD, junk)).status).toBe(200);
+    });
+
+    it('locks out an address guessing across accounts, except known devices', async () => {
+      const u = await newUser(t);
+      const token = await knownDevice(u.email, '10.2.0.9');
+      for (let i = 0; i < ADDRESS_FREE_FAILURES + 1; i++)
+        await signIn(`spray-${i}@example.com`, WRONG, '10.2.0.1');
+      await expectLockedOut(await signIn(u.email, TEST_PASSWORD, '10.2.0.1'));
+      expect((await signIn(u.email, TEST_PASSWORD, '10.2.0.2')).status).toBe(200);
+      const trusted = await signIn(u.email, TEST_PASSWORD, '10.2.0.1', { cookie: token });
+      expect(trusted.status).toBe(200);
+    });
   });
 
   it('updates the profile but never roles or ids (mass assignment)', async () => {

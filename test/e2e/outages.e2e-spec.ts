@@ -4,6 +4,7 @@ import { startTestApp, testServerUrl, type TestApp } from '../setup/test-app.js'
 import { createDatabaseFromTemplate, dropDatabase, withDatabase } from '../setup/test-database.js';
 import { newUser, type TestUser } from '../support/accounts.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+import { startKeycloakMock, type KeycloakMock } from '../support/keycloak-mock.js';
 
 interface Problem {
   status: number;
@@ -19,7 +20,7 @@ async function expectUnavailable(res: Response, code: string): Promise<void> {
 }
 
 /** Fails the test if the server holds the request open instead of answering. */
-const answered = { signal: AbortSignal.timeout(15_000) };
+const answered = () => ({ signal: AbortSignal.timeout(15_000) });
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json', ...headers },
@@ -56,11 +57,11 @@ describe('while PostgreSQL is unreachable', () => {
 
     // A valid token stays valid: the guard cannot check, so it says so.
     await expectUnavailable(
-      await t.request('/api/v1/auth/me', { headers: user.auth, ...answered }),
+      await t.request('/api/v1/auth/me', { headers: user.auth, ...answered() }),
       'DATABASE_UNAVAILABLE',
     );
     await expectUnavailable(
-      await t.request('/api/v1/conversations', { headers: user.auth, ...answered }),
+      await t.request('/api/v1/conversations', { headers: user.auth, ...answered() }),
       'DATABASE_UNAVAILABLE',
     );
     await expectUnavailable(
@@ -75,7 +76,7 @@ describe('while PostgreSQL is unreachable', () => {
       headers: { authorization: 'Bearer not.a.token' },
     });
     expect(forged.status).toBe(401);
-    expect((await t.request('/health/ready', answered)).status).toBe(503);
+    expect((await t.request('/health/ready', answered())).status).toBe(503);
     expect((await t.request('/health/live')).status).toBe(200);
 
     await proxy.restore();
@@ -85,6 +86,33 @@ describe('while PostgreSQL is unreachable', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+  });
+});
+
+describe('while the identity provider cannot be reached', () => {
+  let kc: KeycloakMock;
+  let t: TestApp;
+  beforeAll(async () => {
+    kc = await startKeycloakMock();
+    t = await startTestApp({
+      OIDC_ISSUER_URL: kc.issuer,
+      OIDC_AUDIENCE: 'meridian-api',
+      OIDC_CLIENT_ID: 'meridian-api',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await kc.stop().catch(() => undefined);
+  });
+
+  it('answers 503 IDENTITY_PROVIDER_UNAVAILABLE for a token whose key it cannot fetch, not 401', async () => {
+    const token = await kc.token({ sub: 'kc-outage', email: 'outage@example.com' });
+    await kc.stop();
+    const res = await t.request('/api/v1/auth/me', {
+      headers: { authorization: `Bearer ${token}` },
+      ...answered(),
+    });
+    await expectUnavailable(res, 'IDENTITY_PROVIDER_UNAVAILABLE');
   });
 });
 
@@ -122,7 +150,7 @@ withRedis('while Redis is unreachable', () => {
     const started = Date.now();
     const res = await t.request('/api/v1/auth/forgot-password', {
       ...json({ email: user.email }),
-      ...answered,
+      ...answered(),
     });
     await expectUnavailable(res, 'QUEUE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -65,9 +65,10 @@ const side = createServer(async (req, res) => {
 });
 await new Promise((r) => side.listen(0, '127.0.0.1', r));
 const sidePort = side.address().port;
-server.service.on('beforeWellKnownOpenIdConfiguration', (config) => {
-  config.issuer = issuer;
-  config.jwks_uri = `http://127.0.0.1:${sidePort}/certs`;
+// The event hands over the response ({ body, statusCode }); its body is the document.
+server.service.on('beforeWellKnownOpenIdConfiguration', (response) => {
+  response.body.issuer = issuer;
+  response.body.jwks_uri = `http://127.0.0.1:${sidePort}/certs`;
 });
 
 process.stdout.write(JSON.stringify({ issuer, control: `http://127.0.0.1:${sidePort}` }) + '\n');

@@ -19,6 +19,19 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(1024)
   password!: string;
+
+  @ApiPropertyOptional({
+    maxLength: 512,
+    description:
+      'The deviceToken of an earlier sign-in of this account on this client, for clients ' +
+      'that keep no cookies (browsers send the meridian_device cookie instead). With a valid ' +
+      "one, failed sign-ins count against this device only, so other people's failures " +
+      'never lock it out. An invalid or foreign one is ignored.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  deviceToken?: string;
 }
 
 export class RefreshDto {
@@ -44,6 +57,16 @@ export class TokenPairDto {
 
   @ApiProperty({ example: '2026-12-05T10:00:00.000Z' })
   refreshTokenExpiresAt!: string;
+}
+
+export class LoginResultDto extends TokenPairDto {
+  @ApiProperty({
+    description:
+      'Device token of this client for this account (also set as the HttpOnly ' +
+      'meridian_device cookie); send it back as deviceToken at the next sign-in. It is not ' +
+      'a credential: it only decides how failed sign-ins are counted. Valid for 180 days.',
+  })
+  deviceToken!: string;
 }
 
 export class MeDto {

@@ -18,6 +18,7 @@ export const REDACTED_PATHS = [
   '*.token',
   '*.accessToken',
   '*.refreshToken',
+  '*.deviceToken',
   '*.idToken',
   '*.secret',
   '*.clientSecret',
