@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger';
@@ -14,6 +15,7 @@ import {
 } from './core/errors/api-problems.decorator.js';
 import { CoreErrorCode } from './core/errors/error-codes.js';
 import { ProblemDetails } from './core/errors/problem.js';
+import { ParseUuidPipe } from './core/http/parse-uuid.pipe.js';
 import { IS_PUBLIC } from './core/http/public.decorator.js';
 import { REQUEST_ID_HEADER } from './core/http/request-id.js';
 
@@ -57,6 +59,8 @@ export interface RoutePolicy {
   public: boolean;
   roles: string[];
   permissions: string[];
+  /** Path parameters the route parses with ParseUuidPipe. */
+  uuidParams: string[];
 }
 
 /** The policy of every route handler, by method name (the operation id). */
@@ -81,11 +85,31 @@ function routePolicies(app: INestApplication): Map<string, RoutePolicy> {
           public: read<boolean>(IS_PUBLIC) === true,
           roles: read<string[]>(REQUIRED_ROLES) ?? [],
           permissions: read<string[]>(REQUIRED_PERMISSIONS) ?? [],
+          uuidParams: uuidParams(controller, name),
         });
       }
     }
   }
   return policies;
+}
+
+interface RouteArgument {
+  data?: unknown;
+  pipes?: unknown[];
+}
+
+function uuidParams(controller: object, method: string): string[] {
+  const args =
+    (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) as
+      Record<string, RouteArgument> | undefined) ?? {};
+  return Object.entries(args)
+    .filter(
+      ([key, arg]) => key.startsWith(`${RouteParamtypes.PARAM}:`) && typeof arg.data === 'string',
+    )
+    .filter(([, arg]) =>
+      (arg.pipes ?? []).some((pipe) => pipe === ParseUuidPipe || pipe instanceof ParseUuidPipe),
+    )
+    .map(([, arg]) => arg.data as string);
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -221,6 +245,15 @@ export function finishContract(
       if (!policy) throw new Error(`${method.toUpperCase()} ${path}: no route handler found`);
       if (policy.public) delete operation.security;
       else operation.security = [{ bearer: [] }];
+      for (const parameter of operation.parameters ?? []) {
+        if (
+          'in' in parameter &&
+          parameter.in === 'path' &&
+          policy.uuidParams.includes(parameter.name)
+        ) {
+          parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };
+        }
+      }
 
       const codes: Record<number, Record<string, ProblemCodeDoc>> = {};
       for (const [status, response] of Object.entries(operation.responses) as [
