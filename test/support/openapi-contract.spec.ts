@@ -212,6 +212,52 @@ describe('the OpenAPI contract check', () => {
   });
 });
 
+describe('the contract as one app serves it', () => {
+  const served: OpenApiDocument = {
+    paths: {
+      '/health/live': { get: { responses: {} } },
+      '/api/v1/fixtures/things': { post: { responses: { '201': {} } } },
+    },
+    components: { schemas: {} },
+  };
+  const contract = OpenApiContract.forApp(served);
+  const problem = (status: number, extra: Record<string, unknown> = {}) =>
+    new Response(
+      JSON.stringify({
+        type: 'https://meridian.dev/problems/x',
+        title: 'X',
+        status,
+        detail: 'x',
+        code: 'X',
+        instance: '/x',
+        requestId: 'r-12345678',
+        ...extra,
+      }),
+      {
+        status,
+        headers: { 'content-type': 'application/problem+json', 'x-request-id': 'r-12345678' },
+      },
+    );
+
+  it('treats documented routes the app does not serve as unknown paths there', async () => {
+    await expect(
+      contract.check('GET', '/api/v1/auth/me', problem(404, { code: 'ROUTE_NOT_FOUND' })),
+    ).resolves.toBeUndefined();
+  });
+
+  it('holds test fixtures to problem details for errors, with extension members', async () => {
+    await expect(
+      contract.check('POST', '/api/v1/fixtures/things', problem(429, { limit: 2 })),
+    ).resolves.toBeUndefined();
+    await expect(
+      contract.check('POST', '/api/v1/fixtures/things', problem(400, { status: 'bad' })),
+    ).rejects.toThrow(/status must be integer/);
+    await expect(
+      contract.check('POST', '/api/v1/fixtures/things', json({ anything: true }, 201)),
+    ).resolves.toBeUndefined();
+  });
+});
+
 describe('the committed openapi.json', () => {
   it('compiles: every response schema is valid JSON Schema for the check', () => {
     const contract = OpenApiContract.committed();

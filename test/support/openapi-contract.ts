@@ -80,6 +80,7 @@ const TEST_ONLY_PROBLEM: ResponseSpec = {
   content: {
     'application/problem+json': {
       schema: {
+        type: 'object',
         allOf: [{ $ref: '#/components/schemas/ProblemDetails' }],
         additionalProperties: true,
       },
