@@ -90,11 +90,13 @@ export async function createApp(
         .header(REQUEST_ID_HEADER, request.id)
         .send(
           JSON.stringify({
-            type: problemType(badUrl ? CoreErrorCode.BadRequest : CoreErrorCode.InternalError),
-            title: statusTitle(status),
+            type: problemType(
+              badUrl ? CoreErrorCode.ValidationFailed : CoreErrorCode.InternalError,
+            ),
+            title: badUrl ? 'Validation failed' : statusTitle(status),
             status,
             detail,
-            code: badUrl ? CoreErrorCode.BadRequest : CoreErrorCode.InternalError,
+            code: badUrl ? CoreErrorCode.ValidationFailed : CoreErrorCode.InternalError,
             instance: (request.url ?? '').split('?')[0],
             requestId: request.id,
             ...(badUrl

@@ -1,31 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators/auth.decorators.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { AgentErrorCode } from './agents.errors.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, PageQueryDto, type PageDto } from '../core/pagination/page.js';
 import { AgentsAdminService } from './agents-admin.service.js';
 import { AdminAgentDto, CreateAgentDto, UpdateAgentDto } from './dto/agent.dto.js';
 
-const NOT_FOUND = 'AGENT_NOT_FOUND: no agent with this id.';
+const NOT_FOUND = { 404: { [AgentErrorCode.NotFound]: 'No agent with this id.' } };
+const SLUG_TAKEN = { 409: { [AgentErrorCode.SlugTaken]: 'Another agent has this slug.' } };
 
 /** The agent registry (administrators). */
 @ApiTags('admin: agents')
 @ApiBearerAuth('bearer')
 @Roles('admin')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
-@ApiForbiddenResponse({ type: ProblemDetails, description: 'MISSING_ROLE: needs the admin role.' })
 @Controller('admin/agents')
 export class AgentsAdminController {
   constructor(private readonly agents: AgentsAdminService) {}
@@ -40,7 +36,7 @@ export class AgentsAdminController {
   @Post()
   @ApiOperation({ summary: 'Create an agent.' })
   @ApiCreatedResponse({ type: AdminAgentDto })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'AGENT_SLUG_TAKEN' })
+  @ApiProblems(SLUG_TAKEN)
   createAgent(@Body() body: CreateAgentDto): Promise<AdminAgentDto> {
     return this.agents.create(body);
   }
@@ -51,8 +47,8 @@ export class AgentsAdminController {
       'Change an agent: absent fields stay; null resets model, temperature or maxTokens to the default.',
   })
   @ApiOkResponse({ type: AdminAgentDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'AGENT_SLUG_TAKEN' })
+  @ApiProblems(NOT_FOUND)
+  @ApiProblems(SLUG_TAKEN)
   updateAgent(
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateAgentDto,
@@ -64,7 +60,7 @@ export class AgentsAdminController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Enable an agent: users see it and may chat with it.' })
   @ApiOkResponse({ type: AdminAgentDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
+  @ApiProblems(NOT_FOUND)
   enableAgent(@Param('id', ParseUuidPipe) id: string): Promise<AdminAgentDto> {
     return this.agents.setEnabled(id, true);
   }
@@ -75,7 +71,7 @@ export class AgentsAdminController {
     summary: "Disable an agent: it leaves users' listings and chats with it are refused.",
   })
   @ApiOkResponse({ type: AdminAgentDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
+  @ApiProblems(NOT_FOUND)
   disableAgent(@Param('id', ParseUuidPipe) id: string): Promise<AdminAgentDto> {
     return this.agents.setEnabled(id, false);
   }
@@ -87,8 +83,10 @@ export class AgentsAdminController {
       'Delete an agent with its grants and usage; refused while conversations use it (disable it instead).',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'AGENT_IN_USE' })
+  @ApiProblems(NOT_FOUND)
+  @ApiProblems({
+    409: { [AgentErrorCode.InUse]: 'Conversations use the agent; disable it instead.' },
+  })
   async deleteAgent(@Param('id', ParseUuidPipe) id: string): Promise<void> {
     await this.agents.delete(id);
   }

@@ -1,16 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { AgentErrorCode } from './agents.errors.js';
 import { ApiPageResponse, PageQueryDto, type PageDto } from '../core/pagination/page.js';
 import { AgentsService } from './agents.service.js';
 import { AgentDto } from './dto/agent.dto.js';
@@ -18,7 +11,6 @@ import { AgentDto } from './dto/agent.dto.js';
 /** The agents users can chat with. */
 @ApiTags('agents')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
 @Controller('agents')
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
@@ -43,10 +35,7 @@ export class AgentsController {
     example: 'assistant',
   })
   @ApiOkResponse({ type: AgentDto })
-  @ApiNotFoundResponse({
-    type: ProblemDetails,
-    description: 'AGENT_NOT_FOUND: no such agent, or it is disabled.',
-  })
+  @ApiProblems({ 404: { [AgentErrorCode.NotFound]: 'No such agent, or it is disabled.' } })
   getAgent(
     @CurrentPrincipal() principal: Principal,
     @Param('idOrSlug') idOrSlug: string,

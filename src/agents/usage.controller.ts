@@ -1,22 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { CoreErrorCode } from '../core/errors/error-codes.js';
 import { UsageQueryDto, UsageReportDto } from './dto/usage.dto.js';
 import { UsageService } from './usage.service.js';
 
 /** The caller's own chat usage. */
 @ApiTags('agents')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
 @Controller('usage')
 export class UsageController {
   constructor(private readonly usage: UsageService) {}
@@ -27,9 +20,10 @@ export class UsageController {
       "The caller's chat usage per UTC day and agent (default: the last 30 days, at most 92), totals, and today's limit.",
   })
   @ApiOkResponse({ type: UsageReportDto })
-  @ApiBadRequestResponse({
-    type: ProblemDetails,
-    description: 'VALIDATION_FAILED: not dates, from after to, or more than 92 days.',
+  @ApiProblems({
+    400: {
+      [CoreErrorCode.ValidationFailed]: 'Not dates, `from` after `to`, or more than 92 days.',
+    },
   })
   getMyUsage(
     @CurrentPrincipal() principal: Principal,

@@ -10,6 +10,14 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { AccountDeletionService } from './account-deletion.service.js';
 import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { AuthErrorCode } from './auth-error-codes.js';
+import {
+  NOT_LOCAL_ACCOUNT,
+  ONE_TIME_TOKEN_INVALID,
+  PASSWORD_CHECKED,
+  WEAK_PASSWORD,
+} from './auth-problems.js';
+import { ENQUEUES_JOBS } from '../core/errors/api-problems.decorator.js';
 import { clientInfo } from './client-info.js';
 import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
 import {
@@ -41,11 +49,15 @@ export class AccountController {
   @ApiOperation({
     summary: 'Change the password; ends every session and returns a new token pair.',
     description:
-      '401 INVALID_CREDENTIALS when currentPassword is wrong (throttled like sign-ins), ' +
-      '400 WEAK_PASSWORD for a refused new password.',
+      'currentPassword is checked like a sign-in (401 INVALID_CREDENTIALS, throttled: 429 ' +
+      'TOO_MANY_ATTEMPTS); a refused new password is 400 WEAK_PASSWORD. The account gets a ' +
+      'notice by mail.',
   })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiProblems({ 401: 'INVALID_CREDENTIALS: the password is wrong (or not signed in).' })
+  @ApiProblems(NOT_LOCAL_ACCOUNT)
+  @ApiProblems(WEAK_PASSWORD)
+  @ApiProblems(PASSWORD_CHECKED)
+  @ApiProblems(ENQUEUES_JOBS)
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,
@@ -69,7 +81,9 @@ export class AccountController {
       'INVALID_CREDENTIALS when the password is wrong.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiProblems({ 401: 'INVALID_CREDENTIALS: the password is wrong (or not signed in).' })
+  @ApiProblems(NOT_LOCAL_ACCOUNT)
+  @ApiProblems(PASSWORD_CHECKED)
+  @ApiProblems(ENQUEUES_JOBS)
   async changeEmail(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangeEmailDto,
@@ -94,7 +108,12 @@ export class AccountController {
       'when another account uses the address (the link keeps working).',
   })
   @ApiNoContentResponse({ description: 'The email address is changed' })
-  @ApiProblems({ 409: 'EMAIL_TAKEN: another account uses the address.' })
+  @ApiProblems(ONE_TIME_TOKEN_INVALID)
+  @ApiProblems({
+    409: {
+      [AuthErrorCode.EmailTaken]: 'Another account uses the address (the link keeps working).',
+    },
+  })
   async confirmEmailChange(@Body() body: OneTimeTokenDto): Promise<void> {
     await this.emailChange.confirmEmailChange(body.token);
   }
@@ -107,7 +126,8 @@ export class AccountController {
     description: '401 INVALID_CREDENTIALS when the password is wrong.',
   })
   @ApiNoContentResponse({ description: 'The account is deleted' })
-  @ApiProblems({ 401: 'INVALID_CREDENTIALS: the password is wrong (or not signed in).' })
+  @ApiProblems(NOT_LOCAL_ACCOUNT)
+  @ApiProblems(PASSWORD_CHECKED)
   async deleteAccount(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ConfirmPasswordDto,

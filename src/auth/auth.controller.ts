@@ -4,12 +4,13 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../core/errors/api-problems.decorator.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { CoreErrorCode } from '../core/errors/error-codes.js';
+import { AuthErrorCode } from './auth-error-codes.js';
+import { LOCAL_ACCOUNTS_ONLY } from './auth-problems.js';
 import { AccountsService } from './accounts.service.js';
 import { clientInfo } from './client-info.js';
 import { ApiCookie } from './decorators/api-cookie.decorator.js';
@@ -74,16 +75,17 @@ export class AuthController {
       },
     },
   })
-  @ApiProblems({ 401: 'INVALID_CREDENTIALS: the email or password is wrong.' })
-  @ApiResponse({
-    status: 429,
-    description:
-      'TOO_MANY_ATTEMPTS: this client is locked out for now (Retry-After says how long).',
-    type: ProblemDetails,
-    headers: {
-      'Retry-After': {
-        description: 'Seconds until this client may try again.',
-        schema: { type: 'integer' },
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems({
+    401: {
+      [AuthErrorCode.InvalidCredentials]:
+        'The email or password is wrong, or the account is disabled (the same answer for each).',
+    },
+    429: {
+      [AuthErrorCode.TooManyAttempts]: {
+        description:
+          'This client is locked out for now (per device, or per account and address); `Retry-After` says when to retry.',
+        headers: ['Retry-After'],
       },
     },
   })
@@ -107,6 +109,20 @@ export class AuthController {
     summary: 'Exchange a refresh token for a new pair; a reused token ends the session.',
   })
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems({
+    401: {
+      [AuthErrorCode.RefreshTokenInvalid]: {
+        description:
+          'The refresh token is unknown, expired, revoked, or its account is unavailable.',
+        headers: ['WWW-Authenticate'],
+      },
+      [AuthErrorCode.RefreshTokenReused]: {
+        description: 'The refresh token was already used: the whole session has been ended.',
+        headers: ['WWW-Authenticate'],
+      },
+    },
+  })
   refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
     return this.accounts.refresh(body.refreshToken);
   }
@@ -133,6 +149,7 @@ export class AuthController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'The signed-in user.' })
   @ApiOkResponse({ type: MeDto })
+  @ApiProblems({ 404: { [CoreErrorCode.NotFound]: 'The account no longer exists.' } })
   getMe(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.accounts.me(principal);
   }
@@ -141,6 +158,7 @@ export class AuthController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Update the profile (display name).' })
   @ApiOkResponse({ type: MeDto })
+  @ApiProblems({ 404: { [CoreErrorCode.NotFound]: 'The account no longer exists.' } })
   updateMe(@CurrentPrincipal() principal: Principal, @Body() body: UpdateMeDto): Promise<MeDto> {
     return this.accounts.updateMe(principal, body);
   }

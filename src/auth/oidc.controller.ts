@@ -1,9 +1,15 @@
 import { Controller, Get, Header, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { Public, Roles } from './decorators/auth.decorators.js';
-import { JwksDto, RotatedKeyDto } from './dto/auth.dto.js';
+import { JwksDto, OpenIdConfigurationDto, RotatedKeyDto } from './dto/auth.dto.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 /** The built-in issuer's discovery document and keys, and key rotation for admins. */
@@ -19,8 +25,8 @@ export class OidcController {
   @Get('.well-known/openid-configuration')
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: "The built-in issuer's OpenID Provider metadata." })
-  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
-  getOpenIdConfiguration(): Record<string, unknown> {
+  @ApiOkResponse({ type: OpenIdConfigurationDto })
+  getOpenIdConfiguration(): OpenIdConfigurationDto {
     const issuer = this.config.auth.localIssuer;
     return {
       issuer,
@@ -59,7 +65,7 @@ export class OidcController {
     summary:
       'Start signing with a new key; tokens signed with the old one stay valid until they expire.',
   })
-  @ApiOkResponse({ type: RotatedKeyDto })
+  @ApiCreatedResponse({ type: RotatedKeyDto, description: 'The new key' })
   async rotateSigningKey(): Promise<RotatedKeyDto> {
     return { kid: await this.keys.rotate() };
   }

@@ -6,7 +6,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { ApiProblems, ENQUEUES_JOBS } from '../core/errors/api-problems.decorator.js';
+import {
+  LOCAL_ACCOUNTS_ONLY,
+  NOT_LOCAL_ACCOUNT,
+  ONE_TIME_TOKEN_INVALID,
+  REGISTRATION_CLOSED,
+  WEAK_PASSWORD,
+} from './auth-problems.js';
 import { CurrentPrincipal, Public } from './decorators/auth.decorators.js';
 import {
   ACCEPTED,
@@ -39,7 +46,10 @@ export class RegistrationController {
       '400 WEAK_PASSWORD for a refused password, 403 REGISTRATION_CLOSED when closed.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiProblems({ 403: 'REGISTRATION_CLOSED: registration is closed.' })
+  @ApiProblems(WEAK_PASSWORD)
+  @ApiProblems(REGISTRATION_CLOSED)
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems(ENQUEUES_JOBS)
   async register(@Body() body: RegisterDto): Promise<AcceptedDto> {
     await this.registration.register(body);
     return ACCEPTED;
@@ -53,6 +63,7 @@ export class RegistrationController {
     description: '400 ONE_TIME_TOKEN_INVALID for an unknown, used or expired token.',
   })
   @ApiNoContentResponse({ description: 'The address is verified' })
+  @ApiProblems(ONE_TIME_TOKEN_INVALID)
   async verifyEmail(@Body() body: OneTimeTokenDto): Promise<void> {
     await this.registration.verifyEmail(body.token);
   }
@@ -65,7 +76,8 @@ export class RegistrationController {
     description: 'Nothing is sent when the address is already verified.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiProblems({ 401: 'Not signed in (AUTH_REQUIRED, TOKEN_*).' })
+  @ApiProblems(NOT_LOCAL_ACCOUNT)
+  @ApiProblems(ENQUEUES_JOBS)
   async resendVerification(@CurrentPrincipal() principal: Principal): Promise<AcceptedDto> {
     await this.registration.resendVerification(principal);
     return ACCEPTED;
@@ -79,6 +91,8 @@ export class RegistrationController {
     description: 'The answer is the same for addresses without an account.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems(ENQUEUES_JOBS)
   async forgotPassword(@Body() body: EmailDto): Promise<AcceptedDto> {
     await this.passwordReset.forgotPassword(body.email);
     return ACCEPTED;
@@ -94,6 +108,10 @@ export class RegistrationController {
       'for a refused password (the link keeps working).',
   })
   @ApiNoContentResponse({ description: 'The password is changed' })
+  @ApiProblems(ONE_TIME_TOKEN_INVALID)
+  @ApiProblems(WEAK_PASSWORD)
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems(ENQUEUES_JOBS)
   async resetPassword(@Body() body: ResetPasswordDto): Promise<void> {
     await this.passwordReset.resetPassword(body.token, body.password);
   }

@@ -10,7 +10,14 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, type PageDto } from '../core/pagination/page.js';
-import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { ApiProblems, ENQUEUES_JOBS } from '../core/errors/api-problems.decorator.js';
+import { AuthErrorCode } from './auth-error-codes.js';
+import {
+  LOCAL_ACCOUNTS_ONLY,
+  ONE_TIME_TOKEN_INVALID,
+  REGISTRATION_CLOSED,
+  WEAK_PASSWORD,
+} from './auth-problems.js';
 import { clientInfo } from './client-info.js';
 import { CurrentPrincipal, Public, Roles } from './decorators/auth.decorators.js';
 import { ACCEPTED, AcceptedDto, AcceptInviteDto, EmailDto } from './dto/account-flows.dto.js';
@@ -20,6 +27,11 @@ import { InvitationService } from './invitation.service.js';
 import type { Principal } from './principal.js';
 import { WaitlistAdminService } from './waitlist-admin.service.js';
 import { WaitlistService } from './waitlist.service.js';
+
+const WAITLIST_DECISION = {
+  404: { [AuthErrorCode.WaitlistEntryNotFound]: 'No waitlist entry with this id.' },
+  409: { [AuthErrorCode.WaitlistEntryDecided]: 'The entry was already approved or rejected.' },
+};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -38,7 +50,9 @@ export class WaitlistController {
     description: '403 REGISTRATION_CLOSED when registration is closed.',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiProblems({ 403: 'REGISTRATION_CLOSED: registration is closed.' })
+  @ApiProblems(REGISTRATION_CLOSED)
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems(ENQUEUES_JOBS)
   async joinWaitlist(@Body() body: EmailDto): Promise<AcceptedDto> {
     await this.waitlist.requestAccess(body.email);
     return ACCEPTED;
@@ -49,7 +63,6 @@ export class WaitlistController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Waitlist entries, oldest first (admin).' })
   @ApiPageResponse(WaitlistEntryDto)
-  @ApiProblems({ 401: 'Not signed in.', 403: 'MISSING_ROLE: administrators only.' })
   listWaitlist(@Query() query: ListWaitlistQueryDto): Promise<PageDto<WaitlistEntryDto>> {
     return this.admin.list(query.cursor, query.limit, query.status);
   }
@@ -63,12 +76,8 @@ export class WaitlistController {
     description: '404 WAITLIST_ENTRY_NOT_FOUND, 409 WAITLIST_ENTRY_DECIDED when already decided.',
   })
   @ApiOkResponse({ type: WaitlistEntryDto })
-  @ApiProblems({
-    401: 'Not signed in.',
-    403: 'MISSING_ROLE: administrators only.',
-    404: 'WAITLIST_ENTRY_NOT_FOUND',
-    409: 'WAITLIST_ENTRY_DECIDED: already approved or rejected.',
-  })
+  @ApiProblems(WAITLIST_DECISION)
+  @ApiProblems(ENQUEUES_JOBS)
   approveWaitlistEntry(
     @Param('id', ParseUuidPipe) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -85,12 +94,8 @@ export class WaitlistController {
     description: '404 WAITLIST_ENTRY_NOT_FOUND, 409 WAITLIST_ENTRY_DECIDED when already decided.',
   })
   @ApiOkResponse({ type: WaitlistEntryDto })
-  @ApiProblems({
-    401: 'Not signed in.',
-    403: 'MISSING_ROLE: administrators only.',
-    404: 'WAITLIST_ENTRY_NOT_FOUND',
-    409: 'WAITLIST_ENTRY_DECIDED: already approved or rejected.',
-  })
+  @ApiProblems(WAITLIST_DECISION)
+  @ApiProblems(ENQUEUES_JOBS)
   rejectWaitlistEntry(
     @Param('id', ParseUuidPipe) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -108,7 +113,10 @@ export class WaitlistController {
       'when the address already has an account.',
   })
   @ApiCreatedResponse({ type: TokenPairDto })
-  @ApiProblems({ 409: 'EMAIL_TAKEN: the address already has an account.' })
+  @ApiProblems(ONE_TIME_TOKEN_INVALID)
+  @ApiProblems(WEAK_PASSWORD)
+  @ApiProblems(LOCAL_ACCOUNTS_ONLY)
+  @ApiProblems({ 409: { [AuthErrorCode.EmailTaken]: 'The address already has an account.' } })
   acceptInvite(@Body() body: AcceptInviteDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
     return this.invitations.acceptInvite(body, clientInfo(req));
   }

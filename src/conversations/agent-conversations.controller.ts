@@ -2,25 +2,31 @@ import { Controller, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { AgentErrorCode } from '../agents/agents.errors.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ConversationsService } from './conversations.service.js';
 import { ConversationDto } from './dto/conversation.dto.js';
 
+const AGENT_USABLE = {
+  404: { [AgentErrorCode.NotFound]: 'No agent with this id.' },
+  403: {
+    [AgentErrorCode.Disabled]: 'An administrator disabled the agent.',
+    [AgentErrorCode.PremiumRequired]:
+      'A premium agent, and the caller has neither the premium role nor a grant.',
+  },
+};
+
 /** A conversation to start chatting with an agent in. */
 @ApiTags('conversations')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
 @Controller('agents/:agentId/conversations')
 export class AgentConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
@@ -32,11 +38,7 @@ export class AgentConversationsController {
   })
   @ApiOkResponse({ type: ConversationDto, description: 'An empty conversation reused' })
   @ApiCreatedResponse({ type: ConversationDto, description: 'A new conversation' })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: 'AGENT_NOT_FOUND' })
-  @ApiForbiddenResponse({
-    type: ProblemDetails,
-    description: 'AGENT_DISABLED or AGENT_PREMIUM_REQUIRED',
-  })
+  @ApiProblems(AGENT_USABLE)
   async getFreshConversation(
     @CurrentPrincipal() principal: Principal,
     @Param('agentId', ParseUuidPipe) agentId: string,

@@ -3,14 +3,12 @@ import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, type PageDto } from '../core/pagination/page.js';
 import { CONVERSATION_NOT_FOUND } from './conversations.controller.js';
@@ -20,8 +18,7 @@ import { MessagesService } from './messages.service.js';
 /** Messages of one of the caller's conversations. */
 @ApiTags('conversations')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
-@ApiNotFoundResponse({ type: ProblemDetails, description: CONVERSATION_NOT_FOUND })
+@ApiProblems(CONVERSATION_NOT_FOUND)
 @Controller('conversations/:conversationId/messages')
 export class ConversationMessagesController {
   constructor(private readonly messages: MessagesService) {}

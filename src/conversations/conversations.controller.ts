@@ -13,17 +13,16 @@ import {
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { AgentErrorCode } from '../agents/agents.errors.js';
+import { ConversationErrorCode } from './conversations.errors.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, type PageDto } from '../core/pagination/page.js';
 import { ConversationsService } from './conversations.service.js';
@@ -34,13 +33,24 @@ import {
   RenameConversationDto,
 } from './dto/conversation.dto.js';
 
-export const CONVERSATION_NOT_FOUND =
-  "CONVERSATION_NOT_FOUND: no such conversation, or it is not the caller's.";
+export const CONVERSATION_NOT_FOUND = {
+  404: {
+    [ConversationErrorCode.NotFound]: "No such conversation, or it is not the caller's.",
+  },
+};
+
+const AGENT_USABLE = {
+  404: { [AgentErrorCode.NotFound]: 'No agent with this id.' },
+  403: {
+    [AgentErrorCode.Disabled]: 'An administrator disabled the agent.',
+    [AgentErrorCode.PremiumRequired]:
+      'A premium agent, and the caller has neither the premium role nor a grant.',
+  },
+};
 
 /** The caller's conversations with agents. Messages: ConversationMessagesController. */
 @ApiTags('conversations')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
 @Controller('conversations')
 export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
@@ -48,11 +58,7 @@ export class ConversationsController {
   @Post()
   @ApiOperation({ summary: 'Start a conversation with an agent the caller may use.' })
   @ApiCreatedResponse({ type: ConversationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: 'AGENT_NOT_FOUND' })
-  @ApiForbiddenResponse({
-    type: ProblemDetails,
-    description: 'AGENT_DISABLED or AGENT_PREMIUM_REQUIRED',
-  })
+  @ApiProblems(AGENT_USABLE)
   createConversation(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateConversationDto,
@@ -76,7 +82,7 @@ export class ConversationsController {
   @Get(':conversationId')
   @ApiOperation({ summary: "One of the caller's conversations." })
   @ApiOkResponse({ type: ConversationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: CONVERSATION_NOT_FOUND })
+  @ApiProblems(CONVERSATION_NOT_FOUND)
   getConversation(
     @CurrentPrincipal() principal: Principal,
     @Param('conversationId', ParseUuidPipe) conversationId: string,
@@ -89,7 +95,7 @@ export class ConversationsController {
     summary: 'Rename the conversation (a user title is never replaced automatically).',
   })
   @ApiOkResponse({ type: ConversationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: CONVERSATION_NOT_FOUND })
+  @ApiProblems(CONVERSATION_NOT_FOUND)
   renameConversation(
     @CurrentPrincipal() principal: Principal,
     @Param('conversationId', ParseUuidPipe) conversationId: string,
@@ -104,7 +110,7 @@ export class ConversationsController {
       'Replace the conversation (its title: the only field a user sets; a user title is never replaced automatically).',
   })
   @ApiOkResponse({ type: ConversationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: CONVERSATION_NOT_FOUND })
+  @ApiProblems(CONVERSATION_NOT_FOUND)
   replaceConversationTitle(
     @CurrentPrincipal() principal: Principal,
     @Param('conversationId', ParseUuidPipe) conversationId: string,
@@ -117,7 +123,7 @@ export class ConversationsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the conversation and its messages.' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: CONVERSATION_NOT_FOUND })
+  @ApiProblems(CONVERSATION_NOT_FOUND)
   async deleteConversation(
     @CurrentPrincipal() principal: Principal,
     @Param('conversationId', ParseUuidPipe) conversationId: string,

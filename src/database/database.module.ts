@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import type { DatabaseRuntime } from './database-runtime.js';
 import { MigrationRunner } from './migration-runner.js';
+import { TypeOrmNestLogger } from './typeorm-logger.js';
 
 export const DATABASE_RUNTIME = Symbol('DATABASE_RUNTIME');
 
@@ -17,6 +18,7 @@ export class DatabaseModule {
         TypeOrmModule.forRoot({
           ...dataSourceOptions(runtime.url, config.database, `meridian-${config.role}`),
           retryAttempts: 0,
+          logger: new TypeOrmNestLogger(),
         }),
       ],
       providers: [{ provide: DATABASE_RUNTIME, useValue: runtime }, MigrationRunner],

@@ -3,8 +3,8 @@ import {
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import {
   HealthCheckService,
@@ -12,7 +12,7 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { AppException } from '../core/errors/app.exception.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
 import { Public } from '../core/http/public.decorator.js';
 import { HealthIndicatorDto, LivenessDto, ReadinessDto } from './dto/health.dto.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
@@ -48,9 +48,19 @@ export class HealthController {
       'Readiness: database reachable, migrations applied, queue backend reachable, not shutting down.',
   })
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({
-    type: ProblemDetails,
-    description: 'Names the failing indicators.',
+  @ApiProblems({
+    503: {
+      [HealthErrorCode.NotReady]: {
+        description: 'Not ready: `detail` names the failing indicators, `checks` has each one.',
+        extensions: {
+          checks: {
+            type: 'object',
+            description: 'Every indicator by name (NOT_READY only).',
+            additionalProperties: { $ref: getSchemaPath(HealthIndicatorDto) },
+          },
+        },
+      },
+    },
   })
   async getReadiness(): Promise<ReadinessDto> {
     let result: HealthCheckResult;

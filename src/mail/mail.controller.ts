@@ -1,16 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators/auth.decorators.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { MailErrorCode } from './mail.errors.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, type PageDto } from '../core/pagination/page.js';
 import { ListOutboxMailQueryDto } from './dto/list-outbox-mail-query.dto.js';
@@ -20,8 +12,6 @@ import { MailOutboxService } from './mail-outbox.service.js';
 /** The outbox: every mail Meridian rendered, with its delivery status (admins only). */
 @ApiTags('admin')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
-@ApiForbiddenResponse({ type: ProblemDetails, description: 'The caller is not an admin.' })
 @Roles('admin')
 @Controller('admin/mail/outbox')
 export class MailController {
@@ -40,7 +30,7 @@ export class MailController {
   @ApiOperation({ summary: 'One stored mail with both parts and its delivery status.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: MailMessageDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: 'MAIL_NOT_FOUND' })
+  @ApiProblems({ 404: { [MailErrorCode.NotFound]: 'No mail with this id.' } })
   getOutboxMail(@Param('id', ParseUuidPipe) id: string): Promise<MailMessageDto> {
     return this.outbox.get(id);
   }

@@ -1,19 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { OrganizationErrorCode } from './organizations.errors.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, PageQueryDto, type PageDto } from '../core/pagination/page.js';
 import {
@@ -23,13 +20,27 @@ import {
 } from './dto/organization-member.dto.js';
 import { OrganizationMembersService } from './organization-members.service.js';
 
-const NOT_FOUND = 'ORGANIZATION_NOT_FOUND: no such organization, or the caller is not a member.';
+const NOT_FOUND = {
+  404: {
+    [OrganizationErrorCode.NotFound]: 'No such organization, or the caller is not a member.',
+  },
+};
+const ROLE_REQUIRED = {
+  403: {
+    [OrganizationErrorCode.RoleRequired]: "The caller's organization role does not allow this.",
+  },
+};
+const LAST_OWNER = {
+  409: { [OrganizationErrorCode.LastOwner]: 'The organization would be left without an owner.' },
+};
+const MEMBER_NOT_FOUND = {
+  404: { [OrganizationErrorCode.MemberNotFound]: 'The user is not a member of the organization.' },
+};
 
 /** Members of an organization and their roles (owner, admin, member). */
 @ApiTags('organizations')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
-@ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
+@ApiProblems(NOT_FOUND)
 @Controller('organizations/:orgId/members')
 export class OrganizationMembersController {
   constructor(private readonly members: OrganizationMembersService) {}
@@ -50,8 +61,14 @@ export class OrganizationMembersController {
     summary: "Add an existing user by email (owners and admins; adding an 'owner' needs an owner).",
   })
   @ApiCreatedResponse({ type: OrganizationMemberDto })
-  @ApiForbiddenResponse({ type: ProblemDetails, description: 'ORGANIZATION_ROLE_REQUIRED' })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'ALREADY_MEMBER' })
+  @ApiProblems(ROLE_REQUIRED)
+  @ApiProblems({
+    404: {
+      [OrganizationErrorCode.UserNotFound]:
+        'No user has this email address (they need to sign in to Meridian once first).',
+    },
+    409: { [OrganizationErrorCode.AlreadyMember]: 'The user is already a member.' },
+  })
   addOrganizationMember(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,
@@ -66,8 +83,9 @@ export class OrganizationMembersController {
       "Change a member's role (owners and admins; only owners grant or take 'owner'; the last owner cannot be demoted).",
   })
   @ApiOkResponse({ type: OrganizationMemberDto })
-  @ApiForbiddenResponse({ type: ProblemDetails, description: 'ORGANIZATION_ROLE_REQUIRED' })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'LAST_OWNER' })
+  @ApiProblems(ROLE_REQUIRED)
+  @ApiProblems(LAST_OWNER)
+  @ApiProblems(MEMBER_NOT_FOUND)
   changeOrganizationMemberRole(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,
@@ -84,8 +102,9 @@ export class OrganizationMembersController {
       'Remove a member (owners and admins; admins cannot remove owners; the last owner cannot be removed).',
   })
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiForbiddenResponse({ type: ProblemDetails, description: 'ORGANIZATION_ROLE_REQUIRED' })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'LAST_OWNER' })
+  @ApiProblems(ROLE_REQUIRED)
+  @ApiProblems(LAST_OWNER)
+  @ApiProblems(MEMBER_NOT_FOUND)
   async removeOrganizationMember(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,

@@ -1,19 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/decorators/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ProblemDetails } from '../core/errors/problem.js';
+import { ApiProblems } from '../core/errors/api-problems.decorator.js';
+import { OrganizationErrorCode } from './organizations.errors.js';
 import { ParseUuidPipe } from '../core/http/parse-uuid.pipe.js';
 import { ApiPageResponse, PageQueryDto, type PageDto } from '../core/pagination/page.js';
 import {
@@ -23,12 +20,23 @@ import {
 } from './dto/organization.dto.js';
 import { OrganizationsService } from './organizations.service.js';
 
-const NOT_FOUND = 'ORGANIZATION_NOT_FOUND: no such organization, or the caller is not a member.';
+const NOT_FOUND = {
+  404: {
+    [OrganizationErrorCode.NotFound]: 'No such organization, or the caller is not a member.',
+  },
+};
+const ROLE_REQUIRED = {
+  403: {
+    [OrganizationErrorCode.RoleRequired]: "The caller's organization role does not allow this.",
+  },
+};
+const LAST_OWNER = {
+  409: { [OrganizationErrorCode.LastOwner]: 'The organization would be left without an owner.' },
+};
 
 /** Organizations the caller belongs to. Members: OrganizationMembersController. */
 @ApiTags('organizations')
 @ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'No valid bearer token.' })
 @Controller('organizations')
 export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
@@ -56,7 +64,7 @@ export class OrganizationsController {
   @Get(':orgId')
   @ApiOperation({ summary: "One organization the caller belongs to, with the caller's role." })
   @ApiOkResponse({ type: OrganizationDto })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
+  @ApiProblems(NOT_FOUND)
   getOrganization(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,
@@ -67,8 +75,8 @@ export class OrganizationsController {
   @Patch(':orgId')
   @ApiOperation({ summary: 'Rename the organization (owners and admins).' })
   @ApiOkResponse({ type: OrganizationDto })
-  @ApiForbiddenResponse({ type: ProblemDetails, description: 'ORGANIZATION_ROLE_REQUIRED' })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
+  @ApiProblems(ROLE_REQUIRED)
+  @ApiProblems(NOT_FOUND)
   renameOrganization(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,
@@ -81,8 +89,8 @@ export class OrganizationsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the organization and its memberships (owners only).' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiForbiddenResponse({ type: ProblemDetails, description: 'ORGANIZATION_ROLE_REQUIRED' })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
+  @ApiProblems(ROLE_REQUIRED)
+  @ApiProblems(NOT_FOUND)
   async deleteOrganization(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,
@@ -97,8 +105,8 @@ export class OrganizationsController {
       'Leave the organization. The last owner cannot leave while others remain; the last member leaving deletes it.',
   })
   @ApiNoContentResponse({ description: 'Left' })
-  @ApiNotFoundResponse({ type: ProblemDetails, description: NOT_FOUND })
-  @ApiConflictResponse({ type: ProblemDetails, description: 'LAST_OWNER' })
+  @ApiProblems(NOT_FOUND)
+  @ApiProblems(LAST_OWNER)
   async leaveOrganization(
     @CurrentPrincipal() principal: Principal,
     @Param('orgId', ParseUuidPipe) orgId: string,

@@ -227,7 +227,7 @@ describe('hostile input', () => {
       // Not UTF-8 at all (a lone surrogate's bytes, a cut sequence): the path is refused.
       for (const slug of ['%ED%A0%80', '%E2%82']) {
         const res = await t.request(`/api/v1/agents/${slug}`, { headers: user.auth });
-        const body = await problem(res, 400, 'BAD_REQUEST');
+        const body = await problem(res, 400, 'VALIDATION_FAILED');
         expect(body.errors![0].field).toBe('path');
       }
     });

@@ -7,6 +7,8 @@ import { createApp, type CreateAppOptions } from '../../src/bootstrap.js';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import type { DatabaseRuntime } from '../../src/database/database-runtime.js';
 import type { QueueConnection } from '../../src/queue/queue-connection.js';
+import { buildOpenApiDocument } from '../../src/openapi-document.js';
+import { OpenApiContract, type OpenApiDocument } from '../support/openapi-contract.js';
 import {
   createDatabaseFromTemplate,
   dropDatabase,
@@ -22,7 +24,10 @@ export interface TestApp {
   databaseName: string;
   baseUrl: string;
   logger: Logger;
-  /** fetch against the running server. */
+  /**
+   * fetch against the running server; every response is checked against the committed
+   * openapi.json (status, headers, content type, body; SSE events in readSse).
+   */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Closes the app (unless already closed elsewhere) and drops its database. */
   close(options?: { appClosed?: boolean }): Promise<void>;
@@ -72,6 +77,7 @@ export async function startTestApp(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  const contract = OpenApiContract.forApp(buildOpenApiDocument(app) as unknown as OpenApiDocument);
   let closed = false;
   return {
     app,
@@ -81,7 +87,11 @@ export async function startTestApp(
     databaseName,
     baseUrl,
     logger,
-    request: (path, init) => fetch(baseUrl + path, init),
+    request: async (path, init) => {
+      const response = await fetch(baseUrl + path, init);
+      await contract.check(init?.method ?? 'GET', path, response);
+      return response;
+    },
     close: async (options) => {
       if (closed) return;
       closed = true;

@@ -1,9 +1,15 @@
+import { checkEvent } from './openapi-contract.js';
+
 export interface SseEvent {
   event: string;
   data: unknown;
 }
 
-/** Reads a text/event-stream response into events (and comment lines), until it ends or `stop` says so. */
+/**
+ * Reads a text/event-stream response into events (and comment lines), until it ends or
+ * `stop` says so. Each event is checked against the event schema openapi.json documents
+ * for the response (so the response must come from TestApp.request).
+ */
 export async function readSse(
   res: Response,
   stop?: (event: SseEvent, all: SseEvent[]) => boolean,
@@ -33,6 +39,7 @@ export async function readSse(
       }
       if (data) {
         const event = { event: name, data: JSON.parse(data) as unknown };
+        checkEvent(res, event);
         events.push(event);
         if (stop?.(event, events)) {
           await reader.cancel();

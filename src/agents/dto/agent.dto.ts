@@ -32,7 +32,7 @@ export class AgentAccessDto {
   allowed!: boolean;
 
   @ApiProperty({
-    enum: Object.values(AgentAccessDenial),
+    enum: [...Object.values(AgentAccessDenial), null],
     type: 'string',
     nullable: true,
     description:
@@ -149,6 +149,8 @@ export class CreateAgentDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
+    pattern: MODEL_PATTERN.source,
+    minLength: 1,
     maxLength: 200,
     description: "null or absent = the deployment's default model.",
   })
@@ -157,7 +159,7 @@ export class CreateAgentDto {
   @Matches(MODEL_PATTERN, { message: 'model must be 1-200 characters without spaces' })
   model?: string | null;
 
-  @ApiProperty({ minLength: 1, maxLength: MAX_PROMPT })
+  @ApiProperty({ minLength: 1, maxLength: MAX_PROMPT, pattern: '\\S', description: 'Not blank.' })
   @IsString()
   @Matches(/\S/, { message: 'systemPrompt must not be blank' })
   @MaxLength(MAX_PROMPT)
@@ -218,13 +220,24 @@ export class UpdateAgentDto {
   @IsEnum(AgentProvider)
   provider?: AgentProvider;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    pattern: MODEL_PATTERN.source,
+    minLength: 1,
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
   @Matches(MODEL_PATTERN, { message: 'model must be 1-200 characters without spaces' })
   model?: string | null;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: MAX_PROMPT })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: MAX_PROMPT,
+    pattern: '\\S',
+    description: 'Not blank.',
+  })
   @unlessAbsent
   @IsString()
   @Matches(/\S/, { message: 'systemPrompt must not be blank' })

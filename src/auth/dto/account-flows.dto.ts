@@ -1,11 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../passwords.js';
 import { trim, trimLower } from './auth.dto.js';
 
-// Passwords are checked by the password policy (400 WEAK_PASSWORD), not by length rules
-// here; the bound only keeps absurd bodies out.
+// New passwords are checked by the password policy (400 WEAK_PASSWORD), not by length
+// rules here; the bound only keeps absurd bodies out. The contract states the policy's
+// limits (code points, as JSON Schema counts them and the policy does).
 const PASSWORD_BOUND = 1024;
+const NEW_PASSWORD = {
+  minLength: PASSWORD_MIN,
+  maxLength: PASSWORD_MAX,
+  description: `${PASSWORD_MIN}-${PASSWORD_MAX} characters, not a common password (else 400 WEAK_PASSWORD).`,
+};
 
 /** The answer to requests whose outcome must not reveal whether an account exists. */
 export class AcceptedDto {
@@ -16,17 +23,13 @@ export class AcceptedDto {
 export const ACCEPTED: AcceptedDto = { status: 'accepted' };
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   @Transform(trimLower)
   @IsEmail()
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({
-    example: 'correct horse battery staple',
-    description: '8-128 characters, not a common password.',
-    maxLength: PASSWORD_BOUND,
-  })
+  @ApiProperty({ example: 'correct horse battery staple', ...NEW_PASSWORD })
   @IsString()
   @MaxLength(PASSWORD_BOUND)
   password!: string;
@@ -41,7 +44,7 @@ export class RegisterDto {
 }
 
 export class EmailDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   @Transform(trimLower)
   @IsEmail()
   @MaxLength(254)
@@ -49,7 +52,11 @@ export class EmailDto {
 }
 
 export class OneTimeTokenDto {
-  @ApiProperty({ description: 'The token from the link in the mail.', maxLength: 200 })
+  @ApiProperty({
+    description: 'The token from the link in the mail.',
+    minLength: 1,
+    maxLength: 200,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -57,7 +64,7 @@ export class OneTimeTokenDto {
 }
 
 export class ResetPasswordDto extends OneTimeTokenDto {
-  @ApiProperty({ description: 'The new password.', maxLength: PASSWORD_BOUND })
+  @ApiProperty(NEW_PASSWORD)
   @IsString()
   @MaxLength(PASSWORD_BOUND)
   password!: string;
@@ -74,29 +81,26 @@ export class AcceptInviteDto extends ResetPasswordDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ maxLength: PASSWORD_BOUND })
+  @ApiProperty({ description: 'The current password.', minLength: 1, maxLength: PASSWORD_BOUND })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD_BOUND)
   currentPassword!: string;
 
-  @ApiProperty({
-    description: '8-128 characters, not a common password.',
-    maxLength: PASSWORD_BOUND,
-  })
+  @ApiProperty(NEW_PASSWORD)
   @IsString()
   @MaxLength(PASSWORD_BOUND)
   newPassword!: string;
 }
 
 export class ChangeEmailDto {
-  @ApiProperty({ example: 'ada@new.example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ada@new.example.com', format: 'email', maxLength: 254 })
   @Transform(trimLower)
   @IsEmail()
   @MaxLength(254)
   newEmail!: string;
 
-  @ApiProperty({ description: 'The current password.', maxLength: PASSWORD_BOUND })
+  @ApiProperty({ description: 'The current password.', minLength: 1, maxLength: PASSWORD_BOUND })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD_BOUND)
@@ -104,7 +108,7 @@ export class ChangeEmailDto {
 }
 
 export class ConfirmPasswordDto {
-  @ApiProperty({ description: 'The current password.', maxLength: PASSWORD_BOUND })
+  @ApiProperty({ description: 'The current password.', minLength: 1, maxLength: PASSWORD_BOUND })
   @IsString()
   @MinLength(1)
   @MaxLength(PASSWORD_BOUND)

@@ -8,7 +8,7 @@ export const trim = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ example: 'ada@example.com', format: 'email', maxLength: 254 })
   @Transform(trimLower)
   @IsEmail()
   @MaxLength(254)
@@ -35,7 +35,11 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ description: 'The refresh token from the last login or refresh.' })
+  @ApiProperty({
+    description: 'The refresh token from the last login or refresh.',
+    minLength: 20,
+    maxLength: 200,
+  })
   @IsString()
   @MinLength(20)
   @MaxLength(200)
@@ -49,13 +53,17 @@ export class TokenPairDto {
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   tokenType!: 'Bearer';
 
-  @ApiProperty({ example: 900, description: 'Seconds until the access token expires.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 900,
+    description: 'Seconds until the access token expires.',
+  })
   expiresIn!: number;
 
   @ApiProperty({ description: 'Opaque, single-use refresh token; each refresh returns a new one.' })
   refreshToken!: string;
 
-  @ApiProperty({ example: '2026-12-05T10:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-12-05T10:00:00.000Z' })
   refreshTokenExpiresAt!: string;
 }
 
@@ -79,7 +87,7 @@ export class MeDto {
   @ApiProperty({ type: [String], example: ['migrations:read'] }) permissions!: string[];
   @ApiProperty({ description: 'True for accounts with a password at the built-in issuer.' })
   localAccount!: boolean;
-  @ApiProperty({ example: '2026-11-21T10:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-21T10:00:00.000Z' }) createdAt!: string;
 }
 
 export class UpdateMeDto {
@@ -103,4 +111,28 @@ export class JwksDto {
 export class RotatedKeyDto {
   @ApiProperty({ description: 'Key id of the new signing key.' })
   kid!: string;
+}
+
+/** The built-in issuer's OpenID Provider metadata (the members Meridian serves). */
+export class OpenIdConfigurationDto {
+  @ApiProperty({ format: 'uri', example: 'http://localhost:3000' })
+  issuer!: string;
+
+  @ApiProperty({ format: 'uri', example: 'http://localhost:3000/.well-known/jwks.json' })
+  jwks_uri!: string;
+
+  @ApiProperty({ format: 'uri', example: 'http://localhost:3000/api/v1/auth/login' })
+  token_endpoint!: string;
+
+  @ApiProperty({ type: [String], example: ['token'] })
+  response_types_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['public'] })
+  subject_types_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['RS256'] })
+  id_token_signing_alg_values_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['sub', 'iss', 'aud', 'exp', 'email'] })
+  claims_supported!: string[];
 }

@@ -1,5 +1,16 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { AgentErrorCode } from '../../agents/agents.errors.js';
+import { ApiProblems } from '../../core/errors/api-problems.decorator.js';
+import { CONVERSATION_NOT_FOUND } from '../conversations.controller.js';
+import { CHAT_IN_PROGRESS } from './chat.repository.js';
 import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -7,9 +18,17 @@ import type { AppConfig } from '../../config/app-config.js';
 import { CurrentPrincipal } from '../../auth/decorators/auth.decorators.js';
 import type { Principal } from '../../auth/principal.js';
 import { ParseUuidPipe } from '../../core/http/parse-uuid.pipe.js';
-import { ChatService, type ChatOutcome } from './chat.service.js';
+import { ChatErrorCode, ChatService, type ChatOutcome } from './chat.service.js';
 import { ClientGone } from './chat-streams.registry.js';
-import { ChatRequestDto, ChatResultDto } from './dto/chat.dto.js';
+import {
+  CHAT_EVENT_MODELS,
+  ChatDeltaEventDto,
+  ChatErrorEventDto,
+  ChatMessageEventDto,
+  ChatRequestDto,
+  ChatResultDto,
+  ChatUserMessageEventDto,
+} from './dto/chat.dto.js';
 import { toChatResult } from './chat.mapper.js';
 import { SseWriter } from './sse-writer.js';
 import { toMessageDto } from '../conversations.mapper.js';
@@ -29,13 +48,72 @@ export class ChatController {
   @ApiOperation({
     summary: 'Send a message and stream the answer',
     description:
-      'Answers text/event-stream: `user-message` (the saved user message), `delta` ({text}) events, then ' +
-      '`message` (the saved assistant message with tokens and finishReason) or `error` ({code, message, ' +
-      'message: partial}). Comment lines (`: ping`) are heartbeats. With `Accept: application/json` ' +
-      'the same call returns the finished exchange in one response.',
+      'Answers `text/event-stream` (unless `Accept` asks for `application/json` and not the stream). ' +
+      'Each event is `event: <name>` and one `data:` line of JSON:\n\n' +
+      '- `user-message`: the saved user message (a Message), first;\n' +
+      '- `delta`: `{text}`, the next piece of the answer, repeated;\n' +
+      '- `message`: the saved assistant message (a Message with its tokens) plus `finishReason`, last when the answer completes;\n' +
+      '- `error`: `{code, message, partial}`, last when it ends early, `partial` being the assistant message saved with what arrived.\n\n' +
+      'Comment lines (`: ping`) every CHAT_HEARTBEAT_MS are heartbeats. The schema of the stream is that of one event. ' +
+      'With `Accept: application/json` the same call returns the finished exchange in one response. ' +
+      'Every refusal (404, 403, 409, 429) comes before the stream starts, as problem details.',
   })
-  @ApiProduces('text/event-stream', 'application/json')
-  @ApiOkResponse({ type: ChatResultDto, description: 'With Accept: application/json' })
+  @ApiExtraModels(ChatResultDto, ...CHAT_EVENT_MODELS)
+  @ApiResponse({
+    status: 200,
+    description: 'The answer, streamed (text/event-stream) or finished (application/json)',
+    content: {
+      'text/event-stream': {
+        schema: {
+          oneOf: CHAT_EVENT_MODELS.map((model) => ({ $ref: getSchemaPath(model) })),
+          discriminator: {
+            propertyName: 'event',
+            mapping: {
+              'user-message': getSchemaPath(ChatUserMessageEventDto),
+              delta: getSchemaPath(ChatDeltaEventDto),
+              message: getSchemaPath(ChatMessageEventDto),
+              error: getSchemaPath(ChatErrorEventDto),
+            },
+          },
+        },
+      },
+      'application/json': { schema: { $ref: getSchemaPath(ChatResultDto) } },
+    },
+  })
+  @ApiProblems(CONVERSATION_NOT_FOUND)
+  @ApiProblems({
+    403: {
+      [AgentErrorCode.Disabled]: 'An administrator disabled the agent.',
+      [AgentErrorCode.PremiumRequired]:
+        'A premium agent, and the caller has neither the premium role nor a grant.',
+    },
+    404: { [AgentErrorCode.NotFound]: "The conversation's agent no longer exists." },
+    409: {
+      [CHAT_IN_PROGRESS]: 'An answer is already being generated in this conversation.',
+    },
+    429: {
+      [AgentErrorCode.LimitReached]: {
+        description:
+          "The caller used up today's messages; `Retry-After` is the seconds until midnight UTC.",
+        headers: ['Retry-After'],
+        extensions: {
+          limit: {
+            type: 'integer',
+            description: 'Messages allowed per UTC day (CHAT_LIMIT_REACHED only).',
+          },
+          resetsAt: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When the limit resets (CHAT_LIMIT_REACHED only).',
+          },
+        },
+      },
+      [ChatErrorCode.TooManyStreams]: {
+        description: 'CHAT_MAX_STREAMS_PER_USER answers of the caller are streaming already.',
+        headers: ['Retry-After'],
+      },
+    },
+  })
   async chatInConversation(
     @CurrentPrincipal() principal: Principal,
     @Param('conversationId', ParseUuidPipe) conversationId: string,

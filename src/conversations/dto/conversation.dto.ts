@@ -43,6 +43,7 @@ export class ListConversationsQueryDto extends PageQueryDto {
   agentId?: string;
 
   @ApiPropertyOptional({
+    minLength: 1,
     maxLength: TITLE_MAX_LENGTH,
     description: 'Only conversations whose title contains this text (case-insensitive, literal).',
   })
@@ -68,7 +69,7 @@ export class ConversationDto {
   // Inline (no enumName): a nullable $ref is not valid OpenAPI 3.0.
   @ApiProperty({
     type: String,
-    enum: Object.values(TitleSource),
+    enum: [...Object.values(TitleSource), null],
     nullable: true,
     description: "Who set the title; a 'user' title is never replaced automatically.",
   })

@@ -18,6 +18,8 @@ export class AddMessageDto {
   @ApiProperty({
     minLength: 1,
     maxLength: CONTENT_MAX_LENGTH,
+    pattern: '\\S',
+    description: 'Not blank.',
     example: 'What is keyset pagination?',
   })
   @IsString()

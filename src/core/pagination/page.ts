@@ -16,14 +16,23 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** The one pagination style: an opaque keyset cursor and a bounded limit. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." })
+  @ApiPropertyOptional({
+    description: "Opaque cursor from the previous page's nextCursor.",
+    maxLength: 512,
+    pattern: '^[A-Za-z0-9_-]+$',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API issued' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+  })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()

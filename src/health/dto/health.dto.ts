@@ -1,8 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class HealthIndicatorDto {
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   status!: 'up' | 'down';
+
+  @ApiPropertyOptional({ example: 'shutting down', description: 'Why it is down.' })
+  message?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 4,
+    description: 'How long the check took (ms).',
+  })
+  responseTime?: number;
 }
 
 export class LivenessDto {

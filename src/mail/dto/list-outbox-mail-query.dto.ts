@@ -5,6 +5,7 @@ import { PageQueryDto } from '../../core/pagination/page.js';
 export class ListOutboxMailQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     format: 'email',
+    maxLength: 320,
     description: 'Only mails to this address (case-insensitive).',
   })
   @IsOptional()

@@ -9,6 +9,7 @@ const trimLower = ({ value }: { value: unknown }) =>
 export class AddOrganizationMemberDto {
   @ApiProperty({
     example: 'ada@example.com',
+    format: 'email',
     maxLength: 254,
     description: 'Email of an existing user (local account or signed in through the issuer).',
   })
