@@ -108,7 +108,21 @@ export class AccountsService {
     }
   }
 
-  async me(principal: Principal): Promise<MeDto> {
+  /** The caller's account, from the principal (the guard just read it). */
+  me(principal: Principal): MeDto {
+    return {
+      id: principal.userId,
+      email: principal.email,
+      emailVerified: principal.account.emailVerified,
+      displayName: principal.name,
+      roles: principal.roles,
+      permissions: principal.permissions,
+      localAccount: principal.account.localAccount,
+      createdAt: principal.account.createdAt,
+    };
+  }
+
+  private async reload(principal: Principal): Promise<MeDto> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new AppException(404, CoreErrorCode.NotFound, 'The account no longer exists.');
     return {
@@ -126,6 +140,6 @@ export class AccountsService {
   async updateMe(principal: Principal, fields: { displayName?: string }): Promise<MeDto> {
     if (fields.displayName !== undefined)
       await this.users.update(principal.userId, { displayName: fields.displayName });
-    return this.me({ ...principal });
+    return this.reload(principal);
   }
 }

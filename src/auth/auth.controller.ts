@@ -150,7 +150,7 @@ export class AuthController {
   @ApiOperation({ summary: 'The signed-in user.' })
   @ApiOkResponse({ type: MeDto })
   @ApiProblems({ 404: { [CoreErrorCode.NotFound]: 'The account no longer exists.' } })
-  getMe(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+  getMe(@CurrentPrincipal() principal: Principal): MeDto {
     return this.accounts.me(principal);
   }
 

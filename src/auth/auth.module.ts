@@ -21,6 +21,7 @@ import { WaitlistEntry } from './entities/waitlist-entry.entity.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { PolicyGuard } from './guards/policy.guard.js';
 import { InvitationService } from './invitation.service.js';
+import { VerifiedTokens } from './verified-tokens.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LoginThrottle } from './login-throttle.service.js';
 import { OidcController } from './oidc.controller.js';
@@ -67,6 +68,7 @@ import { WaitlistService } from './waitlist.service.js';
     TokenVerifier,
     TokenIssuer,
     PrincipalService,
+    VerifiedTokens,
     JwtStrategy,
     SessionsService,
     LoginThrottle,

@@ -7,6 +7,7 @@ import { loadConfig } from '../config/app-config.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import type { PrincipalService } from './principal.service.js';
 import { KeySetUnavailable } from './remote-jwks.js';
+import { VerifiedTokens } from './verified-tokens.js';
 import type { SigningKeysService } from './signing-keys.service.js';
 import { TokenRejected, TokenVerifier } from './token-verifier.service.js';
 
@@ -48,7 +49,7 @@ describe('JwtStrategy with an identity provider that cannot be reached', () => {
     // Only the provider's tokens are checked here: the built-in issuer's keys and the
     // principal mapping are never reached.
     verifier = new TokenVerifier({} as SigningKeysService, config);
-    strategy = new JwtStrategy(verifier, {} as PrincipalService);
+    strategy = new JwtStrategy(verifier, {} as PrincipalService, new VerifiedTokens());
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));

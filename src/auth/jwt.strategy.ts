@@ -9,6 +9,10 @@ import {
 } from './token-verifier.service.js';
 import { PrincipalService, type AccessTokenClaims } from './principal.service.js';
 import type { Principal } from './principal.js';
+import { VerifiedTokens } from './verified-tokens.js';
+
+/** The bearer token of a request, as passport-jwt reads it. */
+export const BEARER = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /** passport-jwt over the issuers' key sets: RS256/ES256, trusted issuer, API audience, exp/nbf. */
 @Injectable()
@@ -16,9 +20,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     verifier: TokenVerifier,
     private readonly principals: PrincipalService,
+    private readonly verified: VerifiedTokens,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: BEARER,
+      passReqToCallback: true,
       secretOrKeyProvider: (
         _req: unknown,
         rawJwt: string,
@@ -40,7 +46,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(claims: AccessTokenClaims): Promise<Principal> {
+  validate(request: unknown, claims: AccessTokenClaims): Promise<Principal> {
+    const raw = BEARER(request);
+    if (raw) this.verified.remember(raw, claims);
     return this.principals.fromClaims(claims);
   }
 }

@@ -6,6 +6,7 @@ import { UserStatus } from '../users/user.entity.js';
 import { LOCAL_ISSUER_KEY, UsersService } from '../users/users.service.js';
 import { AuthErrorCode } from './auth-error-codes.js';
 import type { Principal } from './principal.js';
+import { CallerStateCache } from '../users/caller-state-cache.js';
 
 /** The claims Meridian reads; Keycloak and the built-in issuer both produce this shape. */
 export interface AccessTokenClaims {
@@ -41,6 +42,7 @@ export function unauthorized(code: AuthErrorCode, detail: string): AppException 
 export class PrincipalService {
   constructor(
     private readonly users: UsersService,
+    private readonly cache: CallerStateCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,7 +67,11 @@ export class PrincipalService {
       typeof claims.name === 'string' ? claims.name : (claims.preferred_username ?? null);
 
     const issuerKey = local ? LOCAL_ISSUER_KEY : claims.iss;
-    let state = await this.users.callerState(issuerKey, claims.sub, sid);
+    const subject = claims.sub;
+    const cacheKey = `${issuerKey}\n${subject}\n${sid ?? ''}`;
+    let state = await this.cache.get(cacheKey, () =>
+      this.users.callerState(issuerKey, subject, sid),
+    );
     if (!state && local)
       throw unauthorized(AuthErrorCode.TokenRevoked, 'The account no longer exists.');
     if (!state || (!local && (state.email !== email || state.displayName !== name))) {
@@ -105,6 +111,11 @@ export class PrincipalService {
       permissions: this.permissionsFor(roles),
       sessionId: sid,
       issuedAt,
+      account: {
+        emailVerified: state.emailVerified,
+        localAccount: state.localAccount,
+        createdAt: state.createdAt,
+      },
     };
   }
 }

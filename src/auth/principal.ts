@@ -13,4 +13,6 @@ export interface Principal {
   sessionId?: string;
   /** Seconds since epoch when the token was issued. */
   issuedAt: number;
+  /** The account as stored, read with the caller's state (no second query for /auth/me). */
+  account: { emailVerified: boolean; localAccount: boolean; createdAt: string };
 }

@@ -5,6 +5,7 @@ import { DataSource, IsNull, type EntityManager, type Repository } from 'typeorm
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AuthErrorCode } from './auth-error-codes.js';
+import { CallerStateCache } from '../users/caller-state-cache.js';
 import { AuthSession } from './entities/auth-session.entity.js';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { unauthorized } from './principal.service.js';
@@ -34,6 +35,7 @@ export class SessionsService {
     @InjectRepository(AuthSession) private readonly sessions: Repository<AuthSession>,
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly callers: CallerStateCache,
   ) {}
 
   private async issueRefresh(
@@ -91,6 +93,7 @@ export class SessionsService {
         return { error: AuthErrorCode.RefreshTokenInvalid } as const;
       }
       if (token.usedAt) {
+        this.callers.changing(session.userId);
         await m
           .getRepository(AuthSession)
           .update(
@@ -123,6 +126,7 @@ export class SessionsService {
   }
 
   async revoke(userId: string, sessionId: string, reason: string): Promise<void> {
+    this.callers.changing(userId);
     await this.sessions.update(
       { id: sessionId, userId, revokedAt: IsNull() },
       { revokedAt: new Date(), revokedReason: reason },
@@ -130,6 +134,7 @@ export class SessionsService {
   }
 
   async revokeAll(userId: string, reason: string, manager?: EntityManager): Promise<void> {
+    this.callers.changing(userId);
     await (manager ? manager.getRepository(AuthSession) : this.sessions).update(
       { userId, revokedAt: IsNull() },
       { revokedAt: new Date(), revokedReason: reason },
@@ -138,6 +143,7 @@ export class SessionsService {
 
   /** Deletes every session of the user and their refresh tokens (account deletion). */
   async deleteAll(userId: string, manager: EntityManager): Promise<void> {
+    this.callers.changing(userId);
     await manager
       .getRepository(RefreshToken)
       .createQueryBuilder()

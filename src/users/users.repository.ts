@@ -12,6 +12,10 @@ export interface CallerState {
   displayName: string | null;
   tokensValidAfter: Date | null;
   sessionRevoked: boolean | null;
+  emailVerified: boolean;
+  localAccount: boolean;
+  /** ISO 8601, UTC. */
+  createdAt: string;
 }
 
 @Injectable()
@@ -56,8 +60,13 @@ export class UsersRepository {
       display_name: string | null;
       tokens_valid_after: Date | null;
       session_revoked: boolean | null;
+      email_verified: boolean;
+      local_account: boolean;
+      created_at: Date;
     }[] = await this.users.query(
       `SELECT u.id, u.status, u.roles, u.email, u.display_name, u.tokens_valid_after,
+              u.email_verified_at IS NOT NULL AS email_verified,
+              u.password_hash IS NOT NULL AS local_account, u.created_at,
               CASE WHEN $3::uuid IS NULL THEN NULL
                    ELSE NOT EXISTS (SELECT 1 FROM auth_sessions s WHERE s.id = $3::uuid AND s.user_id = u.id
                                       AND s.revoked_at IS NULL AND s.expires_at > now()) END AS session_revoked
@@ -74,6 +83,9 @@ export class UsersRepository {
       displayName: r.display_name,
       tokensValidAfter: r.tokens_valid_after,
       sessionRevoked: r.session_revoked,
+      emailVerified: r.email_verified,
+      localAccount: r.local_account,
+      createdAt: r.created_at.toISOString(),
     };
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { UsersRepository, type CallerState } from './users.repository.js';
+import { CallerStateCache } from './caller-state-cache.js';
 import { User, UserStatus } from './user.entity.js';
 
 /** The issuer column of local accounts (tokens carry PUBLIC_URL as iss). */
@@ -18,7 +19,10 @@ export interface IssuerIdentity {
 /** Users as every feature sees them: local accounts and people provisioned from an issuer. */
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly callers: CallerStateCache,
+  ) {}
 
   findById(id: string): Promise<User | null> {
     return this.users.findById(id);
@@ -83,15 +87,18 @@ export class UsersService {
     fields: Parameters<UsersRepository['update']>[1],
     manager?: EntityManager,
   ): Promise<void> {
+    this.callers.changing(id);
     return this.users.update(id, fields, manager);
   }
 
   /** Makes every access token issued until now invalid. */
   revokeTokens(id: string, manager?: EntityManager): Promise<void> {
+    this.callers.changing(id);
     return this.users.update(id, { tokensValidAfter: new Date() }, manager);
   }
 
   delete(id: string, manager: EntityManager): Promise<void> {
+    this.callers.changing(id);
     return this.users.delete(id, manager);
   }
 }

@@ -114,6 +114,7 @@ function helpers(t: () => TestApp) {
     userId: user.id,
     issuer: t().config.auth.localIssuer,
     subject: user.id,
+    account: { emailVerified: true, localAccount: true, createdAt: new Date(0).toISOString() },
     email: user.email,
     emailVerified: true,
     name: 'Test User',

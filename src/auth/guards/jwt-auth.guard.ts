@@ -10,9 +10,10 @@ import {
 import { KeySetUnavailable } from '../remote-jwks.js';
 import { IS_PUBLIC, type RequestWithPrincipal } from '../decorators/auth.decorators.js';
 import { AuthErrorCode } from '../auth-error-codes.js';
-import { JwtStrategy } from '../jwt.strategy.js';
+import { BEARER, JwtStrategy } from '../jwt.strategy.js';
+import { VerifiedTokens } from '../verified-tokens.js';
 import type { Principal } from '../principal.js';
-import { unauthorized } from '../principal.service.js';
+import { PrincipalService, unauthorized } from '../principal.service.js';
 
 /**
  * The one global guard that turns a bearer token into a principal; @Public() routes skip
@@ -26,6 +27,8 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly strategy: JwtStrategy,
+    private readonly verified: VerifiedTokens,
+    private readonly principals: PrincipalService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,6 +39,18 @@ export class JwtAuthGuard implements CanActivate {
     if (isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<RequestWithPrincipal>();
+    // A token this process verified moments ago needs no second signature check; the
+    // caller's state is still checked (PrincipalService).
+    const raw = BEARER(request);
+    const known = raw ? this.verified.get(raw) : undefined;
+    if (known) {
+      try {
+        request.user = await this.principals.fromClaims(known);
+      } catch (err) {
+        request.user = this.handleResult(err, false, undefined);
+      }
+      return true;
+    }
     // passport decorates the strategy object it is given with per-request callbacks, so
     // each request gets its own object inheriting from this application's strategy.
     const perRequest = Object.create(this.strategy) as passport.Strategy;

@@ -17,6 +17,7 @@ const principal = (roles: string[], permissions: string[]): Principal => ({
   userId: 'u',
   issuer: 'i',
   subject: 's',
+  account: { emailVerified: true, localAccount: true, createdAt: new Date(0).toISOString() },
   email: null,
   emailVerified: false,
   name: null,
