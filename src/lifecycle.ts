@@ -48,3 +48,26 @@ export async function gracefulShutdown(
     clearTimeout(timer);
   }
 }
+
+/**
+ * A stop asked for before Meridian served anything (a signal during start-up): no grace
+ * delay; whatever was already started closes, the embedded database last. The caller
+ * bounds it by SHUTDOWN_TIMEOUT_MS from the signal on.
+ */
+export async function stopDuringStartup(
+  app: INestApplication | undefined,
+  database: DatabaseRuntime | undefined,
+  logger: Logger,
+  signal: string,
+): Promise<boolean> {
+  logger.info({ signal }, 'stopping before start-up finished');
+  try {
+    await app?.close();
+    await database?.stop();
+    logger.info('shutdown complete');
+    return true;
+  } catch (err) {
+    logger.error({ err }, 'shutdown failed');
+    return false;
+  }
+}

@@ -8,10 +8,13 @@ import { assertAcceptablePassword, hashPassword } from './passwords.js';
 
 const BOOTSTRAP_LOCK = 7_312_004_214;
 export const GENERATED_ADMIN_EMAIL = 'admin@meridian.local';
+/** Log levels at which the warning that carries a generated password is not written. */
+const HIDDEN_WARNINGS = new Set(['error', 'fatal', 'silent']);
 
 /**
  * First start: an administrator from ADMIN_EMAIL/ADMIN_PASSWORD; in the embedded default
- * without them, admin@meridian.local with a generated password printed once.
+ * without them, admin@meridian.local with a generated password, in one start-up log
+ * record (fields adminEmail and generatedPassword) written once.
  */
 @Injectable()
 export class AdminBootstrap implements OnApplicationBootstrap {
@@ -33,15 +36,23 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       return;
     }
     if (adminPassword !== undefined) assertAcceptablePassword(adminPassword, adminEmail);
-    await this.dataSource.transaction(async (m) => {
+
+    const created = await this.dataSource.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
       if (!adminEmail) {
         const admins: { n: number }[] = await m.query(
           `SELECT count(*)::int AS n FROM users WHERE 'admin' = ANY(roles)`,
         );
-        if (admins[0].n > 0) return;
+        if (admins[0].n > 0) return undefined;
+        if (HIDDEN_WARNINGS.has(this.config.log.level)) {
+          this.logger.error(
+            `no administrator was created: LOG_LEVEL=${this.config.log.level} would hide its generated password. ` +
+              'Set ADMIN_EMAIL and ADMIN_PASSWORD, or start once with LOG_LEVEL=info',
+          );
+          return undefined;
+        }
       } else if (await this.users.findLocalByEmail(adminEmail)) {
-        return;
+        return undefined;
       }
       const email = adminEmail ?? GENERATED_ADMIN_EMAIL;
       const password = adminPassword ?? randomBytes(18).toString('base64url');
@@ -55,14 +66,19 @@ export class AdminBootstrap implements OnApplicationBootstrap {
         },
         m,
       );
-      if (adminPassword === undefined) {
-        // Printed once, on purpose: the only way to learn the generated password.
-        process.stdout.write(
-          `\n  Meridian created an administrator: ${email}\n  password: ${password}\n  (shown only now; change it after signing in)\n\n`,
-        );
-      } else {
-        this.logger.log(`created the administrator ${email} from ADMIN_EMAIL`);
-      }
+      return { email, password };
     });
+    if (!created) return;
+    if (adminPassword === undefined) {
+      // Logged once, on purpose: the only way to learn the generated password. A warning,
+      // so that every log level short of error shows it (HIDDEN_WARNINGS).
+      this.logger.warn({
+        msg: `created the administrator ${created.email} with a generated password, shown only now: sign in and change it`,
+        adminEmail: created.email,
+        generatedPassword: created.password,
+      });
+    } else {
+      this.logger.log(`created the administrator ${created.email} from ADMIN_EMAIL`);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { AppRole, ConfigError, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
@@ -60,5 +61,59 @@ describe('loadConfig', () => {
 
   it('treats an empty DATABASE_URL as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.url).toBeUndefined();
+  });
+
+  it('listens on 127.0.0.1 by default with the embedded database, on 0.0.0.0 with DATABASE_URL', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    const external = {
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+      ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    };
+    expect(loadConfig(external).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...external, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+
+  describe('ENCRYPTION_KEYS', () => {
+    const random = randomBytes(32).toString('base64');
+    const zeros = Buffer.alloc(32).toString('base64');
+    const pattern = Buffer.from('abcd'.repeat(8), 'latin1').toString('base64');
+
+    function problem(env: Record<string, string>): string {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('loadConfig accepted the configuration');
+    }
+
+    it('stops start-up in production on a weak key, naming the variable and the key id only', () => {
+      for (const weak of [zeros, pattern]) {
+        const message = problem({ ENCRYPTION_KEYS: `current:${random},old:${weak}` });
+        expect(message).toContain('ENCRYPTION_KEYS: key "old" is too weak for production');
+        expect(message).not.toContain('"current"');
+        expect(message).not.toContain(weak);
+        expect(message).not.toContain(random);
+        expect(message).toContain('randomBytes(32)');
+      }
+    });
+
+    it('accepts random keys in production and weak ones outside it', () => {
+      expect(loadConfig({ ENCRYPTION_KEYS: `k1:${random}` }).encryptionKeys?.[0]?.id).toBe('k1');
+      for (const NODE_ENV of ['development', 'test']) {
+        expect(loadConfig({ NODE_ENV, ENCRYPTION_KEYS: `k1:${zeros}` }).encryptionKeys).toEqual([
+          { id: 'k1', key: Buffer.alloc(32) },
+        ]);
+      }
+    });
+
+    it('refuses a key shorter than 32 bytes without echoing it', () => {
+      const short = randomBytes(16).toString('base64');
+      const message = problem({ NODE_ENV: 'development', ENCRYPTION_KEYS: `k1:${short}` });
+      expect(message).toContain('ENCRYPTION_KEYS=');
+      expect(message).not.toContain(short);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
   ConfigError,
@@ -199,7 +200,7 @@ export interface AppConfig {
   chat: ChatConfig;
 }
 
-function parseKeys(value: string | undefined): EncryptionKey[] | undefined {
+function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
   if (!value) return undefined;
   const keys = value.split(',').map((entry) => {
     const [id, b64] = entry.trim().split(':') as [string, string];
@@ -208,11 +209,20 @@ function parseKeys(value: string | undefined): EncryptionKey[] | undefined {
       key: Buffer.from(b64, b64.includes('-') || b64.includes('_') ? 'base64url' : 'base64'),
     };
   });
-  const bad = keys.filter((k) => k.key.length !== 32).map((k) => k.id);
+  const bad = keys.filter((k) => k.key.length !== KEY_BYTES).map((k) => k.id);
   if (bad.length > 0)
     throw new ConfigError([`ENCRYPTION_KEYS: keys must be 32 bytes (bad: ${bad.join(', ')})`]);
   if (new Set(keys.map((k) => k.id)).size !== keys.length) {
     throw new ConfigError(['ENCRYPTION_KEYS: key ids must be unique']);
+  }
+  if (env === NodeEnv.Production) {
+    // named by id only: the key itself never reaches a message
+    const weak = keys.flatMap(({ id, key }) => {
+      const reason = weakKeyReason(key);
+      return reason ? [`ENCRYPTION_KEYS: key "${id}" is too weak for production: ${reason}`] : [];
+    });
+    if (weak.length > 0)
+      throw new ConfigError([...weak, `ENCRYPTION_KEYS: ${KEY_GENERATION_HINT}`]);
   }
   return keys;
 }
@@ -292,7 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     publicUrl,
     appUrl: v.APP_URL ?? publicUrl,
-    encryptionKeys: parseKeys(v.ENCRYPTION_KEYS),
+    encryptionKeys: parseKeys(v.ENCRYPTION_KEYS, nodeEnv),
     auth: {
       localAccounts,
       localIssuer: publicUrl,
@@ -329,7 +339,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: nodeEnv,
     role: v.APP_ROLE ?? AppRole.All,
     port,
-    host: v.HOST ?? '0.0.0.0',
+    // the embedded default bootstraps an administrator: only this machine may reach it
+    host: v.HOST ?? (v.DATABASE_URL ? '0.0.0.0' : '127.0.0.1'),
     dataDir: path.resolve(v.DATA_DIR ?? 'data'),
     database: {
       url: v.DATABASE_URL,

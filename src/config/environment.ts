@@ -173,11 +173,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value never appears in a message, not even a malformed one. */
+const SECRET_VARIABLES = new Set(['ENCRYPTION_KEYS']);
+
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map(
       (message) =>
-        `${e.property}=${JSON.stringify(e.value)}: ${message.replace(`${e.property} `, '')}`,
+        `${e.property}=${SECRET_VARIABLES.has(e.property) ? '(hidden)' : JSON.stringify(e.value)}: ${message.replace(`${e.property} `, '')}`,
     ),
   );
 }
