@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { RequestMethod, type DynamicModule } from '@nestjs/common';
@@ -22,6 +21,7 @@ import { MetricsService } from './core/metrics/metrics.service.js';
 import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
 import { RouteTable } from './core/http/route-table.js';
+import { registerSecurityHeaders } from './core/http/security-headers.js';
 import {
   invalidStrings,
   paramDefects,
@@ -139,7 +139,7 @@ export async function createApp(
     registerRequestObservation(fastify, app.get(MetricsService));
   }
 
-  await app.register(helmet, {
+  registerSecurityHeaders(fastify, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],

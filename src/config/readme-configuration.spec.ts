@@ -13,6 +13,9 @@ const TEST_PLUMBING = new Set([
   'MERIDIAN_TEST_RUN',
   'KC_AUDIENCE',
   'KC_CLIENT_ID',
+  // The operating system's and CI's own variables, read to spawn processes as a shell would.
+  'PATH',
+  'CI',
 ]);
 
 /** The names in the table rows (`| \`NAME\` | ...`) of a markdown section. */
