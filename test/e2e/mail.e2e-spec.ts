@@ -77,7 +77,7 @@ describe('mail over SMTP', () => {
     expect(logs.lines.some((l) => l.includes('mail: SMTP (SMTP_URL)'))).toBe(true);
   });
 
-  it('delivers the rendered text and HTML parts to the recipient and marks the mail sent', async () => {
+  it('delivers the rendered parts with a stable Message-ID, then keeps them with the link masked', async () => {
     const link = `${APP_URL}/reset-password?token=tok_reset_1&next=%2F`;
     const receipt = await mail.send('Ada.Lovelace@example.com', MailTemplate.ResetPassword, {
       link,
@@ -97,12 +97,20 @@ describe('mail over SMTP', () => {
     expect(received.headers.to).toBe('Ada.Lovelace@example.com');
     expect(received.subject).toBe('Reset your Meridian password');
     expect(received.headers['content-type']).toMatch(/^multipart\/alternative/);
-    expect(received.text!.trimEnd()).toBe(row.text.trimEnd());
+    expect(received.headers['message-id']).toBe(`<${receipt.id}@meridian.test>`);
     expect(received.text).toContain(link);
     expect(received.text).toContain('expires in 30 minutes');
-    expect(received.html!.trimEnd()).toBe(row.html.trimEnd());
     expect(received.html).toContain(
       `href="${APP_URL}/reset-password?token&#x3D;tok_reset_1&amp;next&#x3D;%2F"`,
+    );
+    // The outbox keeps what was sent, with the single-use link masked.
+    const masked = `${APP_URL}/reset-password?token=redacted&next=redacted`;
+    expect(row.text.trimEnd()).toBe(received.text!.trimEnd().replace(link, masked));
+    expect(row.html.trimEnd()).toBe(
+      received
+        .html!.trimEnd()
+        .split('token&#x3D;tok_reset_1&amp;next&#x3D;%2F')
+        .join('token&#x3D;redacted&amp;next&#x3D;redacted'),
     );
 
     expect(row).toMatchObject({

@@ -6,6 +6,7 @@ import { AddOrganizations1795302089052 } from './1795302089052-AddOrganizations.
 import { AddAccountFlows1795302237181 } from './1795302237181-AddAccountFlows.js';
 import { AddAgents1795303162837 } from './1795303162837-AddAgents.js';
 import { AddConversations1795303265183 } from './1795303265183-AddConversations.js';
+import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedParts.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AddAccountFlows1795302237181,
   AddAgents1795303162837,
   AddConversations1795303265183,
+  AddMailMaskedParts1796161144898,
 ];
