@@ -4,6 +4,7 @@ import { AppException } from '../../src/core/errors/app.exception.js';
 import type { MailMessageDto } from '../../src/mail/dto/mail-message.dto.js';
 import { MailStatus } from '../../src/mail/mail-message.entity.js';
 import { MailOutboxService } from '../../src/mail/mail-outbox.service.js';
+import { MailProcessor } from '../../src/mail/mail.processor.js';
 import { MailService } from '../../src/mail/mail.service.js';
 import { MailTemplate } from '../../src/mail/templates/mail-template.js';
 import { QueueProducer } from '../../src/queue/queue-producer.service.js';
@@ -218,7 +219,12 @@ describe('mail over SMTP', () => {
     expect(sent.lastError).toMatch(/451/);
     expect(peer.to('flaky@example.com')).toHaveLength(1);
 
-    const job = await t.app.get(QueueProducer).queue(QueueName.Mail).getJob(receipt.id);
+    // The row is written inside the handler; BullMQ records the job's completion just after.
+    const queue = t.app.get(QueueProducer).queue(QueueName.Mail);
+    for (let i = 0; i < 100 && (await queue.getJobState(receipt.id)) !== 'completed'; i++) {
+      await sleep(50);
+    }
+    const job = await queue.getJob(receipt.id);
     expect(job!.attemptsMade).toBe(3);
     const everything = JSON.stringify([sent, job!.failedReason, job!.stacktrace, logs.lines]);
     expect(everything).not.toContain(SMTP_PASSWORD);
@@ -336,6 +342,8 @@ describe('mail in the worker role', () => {
         .send('worker@example.com', MailTemplate.WaitlistJoined, {});
       await waitForMail(t, receipt.id, (m) => m.status === MailStatus.Logged);
       expect((await t.request('/api/v1/admin/mail/outbox')).status).toBe(404);
+      // A job that fails for good outside a delivery attempt marks its mail failed.
+      expect(t.app.get(MailProcessor).worker.listenerCount('failed')).toBe(1);
     } finally {
       await t.close();
     }
