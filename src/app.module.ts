@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AccountPagesModule } from './account-pages/account-pages.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './conversations/chat/chat.module.js';
@@ -25,6 +26,7 @@ const API_MODULES: DynamicModule['imports'] = [
   AgentsModule,
   ConversationsModule,
   ChatModule,
+  AccountPagesModule,
 ];
 
 @Module({})

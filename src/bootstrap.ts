@@ -8,6 +8,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ACCOUNT_PAGE_ROUTES } from './account-pages/account-page-paths.js';
 import { AppModule } from './app.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { AppException } from './core/errors/app.exception.js';
@@ -39,6 +40,7 @@ const UNPREFIXED = [
   'metrics',
   '.well-known/openid-configuration',
   '.well-known/jwks.json',
+  ...ACCOUNT_PAGE_ROUTES,
 ];
 const NOT_RATE_LIMITED = /^\/(health\/|metrics$|metrics\?)/;
 

@@ -4,7 +4,7 @@ import type { MailService } from '../mail/mail.service.js';
 import { MailTemplate } from '../mail/templates/mail-template.js';
 import { AccountMailer } from './account-mailer.service.js';
 
-function mailer(appUrl: string) {
+function mailer(appUrl: string | undefined, publicUrl = 'https://api.example.com') {
   const sent: { to: string; template: string; data: unknown }[] = [];
   const mail = {
     send: async (to: string, template: string, data: unknown) => {
@@ -12,7 +12,7 @@ function mailer(appUrl: string) {
       return { id: 'x', status: 'queued' };
     },
   } as unknown as MailService;
-  return { sent, mailer: new AccountMailer(mail, { appUrl } as AppConfig) };
+  return { sent, mailer: new AccountMailer(mail, { appUrl, publicUrl } as AppConfig) };
 }
 
 describe('AccountMailer', () => {
@@ -55,5 +55,24 @@ describe('AccountMailer', () => {
       signInLink: 'https://example.com/app/sign-in',
       resetPasswordLink: 'https://example.com/app/forgot-password',
     });
+  });
+
+  it("links to Meridian's own pages under PUBLIC_URL/account when APP_URL is unset", async () => {
+    const { sent, mailer: m } = mailer(undefined, 'https://meridian.example.com/base');
+    await m.verifyEmail('a@example.com', 'tok_1');
+    await m.resetPassword('a@example.com', 'tok_2');
+    await m.emailChange('a@example.com', 'tok_3');
+    await m.invite('a@example.com', 'tok_4', 'Ada');
+    await m.accountExists('a@example.com');
+    await m.passwordChanged('a@example.com');
+    const base = 'https://meridian.example.com/base/account';
+    expect(sent.map((s) => s.data)).toEqual([
+      { link: `${base}/verify-email?token=tok_1` },
+      { link: `${base}/reset-password?token=tok_2`, expiresInMinutes: 30 },
+      { link: `${base}/confirm-email?token=tok_3` },
+      { link: `${base}/accept-invite?token=tok_4`, inviterName: 'Ada' },
+      { signInLink: `${base}/sign-in`, resetPasswordLink: `${base}/forgot-password` },
+      { resetPasswordLink: `${base}/forgot-password` },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ACCOUNT_PAGES, ACCOUNT_PAGES_PREFIX } from '../account-pages/account-page-paths.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MailService } from '../mail/mail.service.js';
@@ -6,17 +7,10 @@ import { MailTemplate } from '../mail/templates/mail-template.js';
 import { ONE_TIME_TOKEN_TTL_SECONDS } from './one-time-tokens.service.js';
 import { OneTimeTokenPurpose } from './entities/one-time-token.entity.js';
 
-/** The frontend pages (under APP_URL) that the links in account mails open. */
-export const ACCOUNT_PAGES = {
-  verifyEmail: '/verify-email',
-  resetPassword: '/reset-password',
-  confirmEmail: '/confirm-email',
-  acceptInvite: '/accept-invite',
-  signIn: '/sign-in',
-  forgotPassword: '/forgot-password',
-} as const;
-
-/** The mails of the account flows, with links into the frontend (APP_URL). */
+/**
+ * The mails of the account flows, with links into the frontend (APP_URL) or, when APP_URL
+ * is unset, into Meridian's own account pages (PUBLIC_URL/account/...).
+ */
 @Injectable()
 export class AccountMailer {
   constructor(
@@ -25,7 +19,8 @@ export class AccountMailer {
   ) {}
 
   private link(page: string, token?: string): string {
-    const url = new URL(this.config.appUrl.replace(/\/+$/, '') + page);
+    const base = this.config.appUrl ?? this.config.publicUrl + ACCOUNT_PAGES_PREFIX;
+    const url = new URL(base.replace(/\/+$/, '') + page);
     if (token !== undefined) url.searchParams.set('token', token);
     return url.toString();
   }

@@ -14,6 +14,13 @@ describe('loadConfig', () => {
     expect(c.log.format).toBe('json');
   });
 
+  it("leaves APP_URL unset when it is unset (mail links then open Meridian's own pages)", () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://api.example.com' }).appUrl).toBeUndefined();
+    expect(loadConfig({ APP_URL: 'https://app.example.com' }).appUrl).toBe(
+      'https://app.example.com',
+    );
+  });
+
   it('reads typed values', () => {
     const c = loadConfig({
       PORT: '8080',

@@ -192,7 +192,8 @@ export interface AppConfig {
     docsEnabled: boolean;
   };
   publicUrl: string;
-  appUrl: string;
+  /** The frontend (APP_URL) that mail links open; unset = Meridian's own account pages. */
+  appUrl?: string;
   /** Key ring for secrets at rest, current key first; undefined = use the embedded key file. */
   encryptionKeys?: EncryptionKey[];
   auth: AuthConfig;
@@ -301,7 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return {
     publicUrl,
-    appUrl: v.APP_URL ?? publicUrl,
+    appUrl: v.APP_URL,
     encryptionKeys: parseKeys(v.ENCRYPTION_KEYS, nodeEnv),
     auth: {
       localAccounts,

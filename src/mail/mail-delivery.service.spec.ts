@@ -21,6 +21,8 @@ function fakeRepository(status: MailStatus) {
     subject: 'Confirm',
     text: 'token t1',
     html: '<p>token t1</p>',
+    maskedText: 'token ***' as string | null,
+    maskedHtml: '<p>token ***</p>' as string | null,
     status,
     attempts: 0,
     lastError: null as string | null,
@@ -35,6 +37,10 @@ function fakeRepository(status: MailStatus) {
         status: MailStatus.Sent,
         attempts: mail.attempts + 1,
         sentAt: new Date(),
+        text: mail.maskedText ?? mail.text,
+        html: mail.maskedHtml ?? mail.html,
+        maskedText: null,
+        maskedHtml: null,
       });
       return true;
     },
@@ -48,6 +54,11 @@ function fakeRepository(status: MailStatus) {
       mail.attempts += 1;
       mail.lastError = error;
       if (final) mail.status = MailStatus.Failed;
+    },
+    markFailed: async (_id: string, error: string) => {
+      if (mail.status !== MailStatus.Queued) return false;
+      Object.assign(mail, { status: MailStatus.Failed, lastError: error });
+      return true;
     },
   };
   return repo;
@@ -69,7 +80,12 @@ function service(
   repo: ReturnType<typeof fakeRepository>,
   transport: ReturnType<typeof fakeTransport>,
 ) {
-  const config = { mail: { smtpUrl: transport.smtp ? SMTP_URL : undefined } } as AppConfig;
+  const config = {
+    mail: {
+      smtpUrl: transport.smtp ? SMTP_URL : undefined,
+      from: 'Meridian <no-reply@example.com>',
+    },
+  } as AppConfig;
   return new MailDeliveryService(
     repo as unknown as MailMessageRepository,
     transport as unknown as MailTransport,
@@ -82,7 +98,7 @@ describe('MailDeliveryService', () => {
     Logger.overrideLogger(false);
   });
 
-  it('sends a queued mail once and marks it sent', async () => {
+  it('sends a queued mail once with a Message-ID from its id and marks it sent', async () => {
     const repo = fakeRepository(MailStatus.Queued);
     const transport = fakeTransport(true);
     const delivery = service(repo, transport);
@@ -94,6 +110,7 @@ describe('MailDeliveryService', () => {
       subject: 'Confirm',
       text: 'token t1',
       html: '<p>token t1</p>',
+      messageId: `<${ID}@example.com>`,
     });
     expect(repo.mail).toMatchObject({ status: MailStatus.Sent, attempts: 1 });
   });
@@ -136,6 +153,36 @@ describe('MailDeliveryService', () => {
     expect(repo.mail).toMatchObject({ status: MailStatus.Failed, attempts: 1 });
   });
 
+  it('gives every attempt of one mail the same Message-ID', async () => {
+    const repo = fakeRepository(MailStatus.Queued);
+    const ids: string[] = [];
+    let calls = 0;
+    const transport = {
+      smtp: true,
+      send: async (mail: OutgoingMail) => {
+        ids.push(mail.messageId);
+        if (++calls === 1) throw new Error('421 closing connection');
+      },
+    };
+    const delivery = service(repo, transport as unknown as ReturnType<typeof fakeTransport>);
+    await expect(delivery.deliver(ID, false)).rejects.toThrow('421');
+    await expect(delivery.deliver(ID, false)).resolves.toBe(MailStatus.Sent);
+    expect(ids).toEqual([`<${ID}@example.com>`, `<${ID}@example.com>`]);
+  });
+
+  it('marks a still-queued mail failed when its job is abandoned, and nothing else', async () => {
+    const queued = fakeRepository(MailStatus.Queued);
+    await service(queued, fakeTransport(true)).abandon(ID, 'job stalled more than allowable limit');
+    expect(queued.mail).toMatchObject({
+      status: MailStatus.Failed,
+      lastError: 'delivery abandoned: job stalled more than allowable limit',
+      attempts: 0,
+    });
+    const sent = fakeRepository(MailStatus.Sent);
+    await service(sent, fakeTransport(true)).abandon(ID, 'whatever');
+    expect(sent.mail).toMatchObject({ status: MailStatus.Sent, lastError: null });
+  });
+
   it('ignores a mail that no longer exists', async () => {
     const repo = fakeRepository(MailStatus.Queued);
     await expect(
@@ -145,19 +192,28 @@ describe('MailDeliveryService', () => {
 });
 
 describe('MailProcessor', () => {
-  function processor() {
+  function processor(abandonFails = false) {
     const calls: [string, boolean][] = [];
+    const abandoned: [string, string][] = [];
     const delivery = {
       deliver: async (id: string, final: boolean) => {
         calls.push([id, final]);
         return MailStatus.Sent;
       },
+      abandon: async (id: string, reason: string) => {
+        if (abandonFails) throw new Error('database unreachable');
+        abandoned.push([id, reason]);
+      },
     };
-    return { calls, processor: new MailProcessor(delivery as unknown as MailDeliveryService) };
+    return {
+      calls,
+      abandoned,
+      processor: new MailProcessor(delivery as unknown as MailDeliveryService),
+    };
   }
 
-  const job = (data: object, attemptsMade: number, attempts?: number) =>
-    ({ name: 'mail.send', data, attemptsMade, opts: { attempts } }) as unknown as Job<{
+  const job = (data: object, attemptsMade: number, attempts?: number, finishedOn?: number) =>
+    ({ name: 'mail.send', data, attemptsMade, opts: { attempts }, finishedOn }) as unknown as Job<{
       mailId?: unknown;
     }>;
 
@@ -181,5 +237,24 @@ describe('MailProcessor', () => {
       name: 'UnrecoverableError',
     });
     expect(calls).toHaveLength(0);
+  });
+
+  it('abandons the mail of a job that failed for good, not of one that will be retried', async () => {
+    const { abandoned, processor: p } = processor();
+    const stalled = new Error('job stalled more than allowable limit');
+    await p.onJobFailed(job({ mailId: ID }, 0, 5), stalled);
+    expect(abandoned).toEqual([]);
+    await p.onJobFailed(job({ mailId: ID }, 0, 5, Date.now()), stalled);
+    expect(abandoned).toEqual([[ID, 'job stalled more than allowable limit']]);
+    await p.onJobFailed(job({ mailId: 'nope' }, 0, 5, Date.now()), stalled);
+    await p.onJobFailed(undefined, stalled);
+    expect(abandoned).toHaveLength(1);
+  });
+
+  it('keeps a failure to record the abandonment inside the event listener', async () => {
+    const { processor: p } = processor(true);
+    await expect(
+      p.onJobFailed(job({ mailId: ID }, 0, 5, Date.now()), new Error('stalled')),
+    ).resolves.toBeUndefined();
   });
 });

@@ -5,13 +5,19 @@ import { MailStatus } from './mail-message.entity.js';
 import { MailMessageRepository } from './mail-message.repository.js';
 import { MailTransport } from './mail-transport.js';
 import { MailDeliveryError, describeDeliveryError } from './delivery-error.js';
+import { messageIdFor } from './message-id.js';
 
 export type DeliveryOutcome = MailStatus | 'missing';
 
 /**
  * Delivers one stored mail: by SMTP when SMTP_URL is set, otherwise it stays in the
  * outbox and the log says so. Idempotent: a mail that is no longer queued is left alone.
- * Bodies carry single-use tokens, so they are never logged.
+ *
+ * At least once: the mail stays queued until the SMTP server has accepted it, so a worker
+ * that stops in between (killed after the server's "250", before the row is updated)
+ * leaves a queued mail whose job BullMQ hands to another worker, which sends it again.
+ * Every attempt carries the same Message-ID (`<mail id@MAIL_FROM's domain>`), so receivers
+ * can drop the duplicate. Bodies carry single-use tokens, so they are never logged here.
  */
 @Injectable()
 export class MailDeliveryService {
@@ -52,6 +58,7 @@ export class MailDeliveryService {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        messageId: messageIdFor(mail.id, this.config.mail.from),
       });
     } catch (err) {
       const error = describeDeliveryError(err, this.config.mail.smtpUrl);
@@ -67,5 +74,16 @@ export class MailDeliveryService {
     await this.mails.markSent(mailId);
     this.logger.debug({ msg: 'mail sent', ...meta });
     return MailStatus.Sent;
+  }
+
+  /**
+   * Marks a still-queued mail failed when its job ended without a verdict from the
+   * delivery (every attempt was interrupted, e.g. the workers running it stopped each time).
+   */
+  async abandon(mailId: string, reason: string): Promise<void> {
+    const error = `delivery abandoned: ${describeDeliveryError(reason, this.config.mail.smtpUrl)}`;
+    if (await this.mails.markFailed(mailId, error)) {
+      this.logger.warn({ msg: 'mail delivery abandoned', mailId, error });
+    }
   }
 }

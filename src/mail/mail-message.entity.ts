@@ -10,7 +10,7 @@ import {
 export enum MailStatus {
   /** Stored and enqueued; a worker has not delivered it yet (or is retrying). */
   Queued = 'queued',
-  /** Accepted by the SMTP server. */
+  /** Accepted by the SMTP server; single-use links in the stored parts are masked. */
   Sent = 'sent',
   /** SMTP_URL unset: kept in this table (the outbox) and noted in the log. */
   Logged = 'logged',
@@ -20,7 +20,11 @@ export enum MailStatus {
   Suppressed = 'suppressed',
 }
 
-/** One rendered mail: the record of truth for its delivery, and the outbox admins read. */
+/**
+ * One rendered mail: the record of truth for its delivery, and the outbox admins read.
+ * `text`/`html` are what is sent; once SMTP accepts the mail they are replaced by
+ * `maskedText`/`maskedHtml` (its single-use links masked), which are then cleared.
+ */
 @Entity('mail_messages')
 @Index('IDX_mail_messages_recipient_created_at', ['recipient', 'createdAt'])
 @Index('IDX_mail_messages_created_at_id', ['createdAt', 'id'])
@@ -42,6 +46,14 @@ export class MailMessage {
 
   @Column({ type: 'text' })
   html!: string;
+
+  /** The text part with single-use links masked, until the mail is sent; null when none. */
+  @Column({ name: 'masked_text', type: 'text', nullable: true })
+  maskedText!: string | null;
+
+  /** The HTML part with single-use links masked, until the mail is sent; null when none. */
+  @Column({ name: 'masked_html', type: 'text', nullable: true })
+  maskedHtml!: string | null;
 
   @Column({ type: 'enum', enum: MailStatus, enumName: 'mail_status', default: MailStatus.Queued })
   status!: MailStatus;

@@ -8,6 +8,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** `<id@domain>`, the same on every attempt of one mail. */
+  messageId: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export class MailTransport implements OnModuleDestroy {
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
+      messageId: mail.messageId,
     });
   }
 

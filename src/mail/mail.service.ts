@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/app-config.js';
+import { NodeEnv, type AppConfig } from '../config/app-config.js';
 import { QueueProducer } from '../queue/queue-producer.service.js';
 import { JobName } from '../queue/queue.constants.js';
 import { describeDeliveryError } from './delivery-error.js';
@@ -19,7 +19,12 @@ export interface MailReceipt {
   status: MailStatus.Queued | MailStatus.Suppressed;
 }
 
-/** The one way features send mail: render, store, enqueue delivery. */
+/**
+ * The one way features send mail: render, store, enqueue delivery. Without SMTP_URL, in
+ * development and in the embedded default (DATABASE_URL unset), the log shows each mail's
+ * links: the local operator has no inbox to find them in. That is the only place a link is
+ * ever logged.
+ */
 @Injectable()
 export class MailService {
   private readonly logger = new Logger('Mail');
@@ -44,12 +49,22 @@ export class MailService {
   ): Promise<MailReceipt> {
     const recipient = to.trim();
     if (!isEmail(recipient)) throw new Error('MailService.send: "to" must be one email address');
-    const rendered = this.renderer.render(template, data);
+    const { subject, text, html, masked, links } = this.renderer.render(template, data);
     const since = new Date(Date.now() - HOUR_MS);
     const mail = await this.mails.insertWithinLimit(
-      { recipient, template, ...rendered },
+      {
+        recipient,
+        template,
+        subject,
+        text,
+        html,
+        maskedText: masked?.text ?? null,
+        maskedHtml: masked?.html ?? null,
+      },
       since,
       this.config.mail.perRecipientPerHour,
+      // Never delivered: with SMTP its single-use links are not kept readable either.
+      { maskIfSuppressed: this.config.mail.smtpUrl !== undefined },
     );
     if (mail.status === MailStatus.Suppressed) {
       this.logger.warn({
@@ -68,6 +83,21 @@ export class MailService {
       await this.mails.markFailed(mail.id, `could not enqueue: ${describeDeliveryError(err)}`);
       throw err;
     }
+    if (links.length > 0 && this.logsLinks()) {
+      this.logger.log({
+        msg: `mail "${subject}" to ${recipient}: ${links.join(' ')}`,
+        mailId: mail.id,
+        recipient,
+        template,
+        links,
+      });
+    }
     return { id: mail.id, status: MailStatus.Queued };
+  }
+
+  /** SMTP_URL unset, in development or the embedded default. */
+  private logsLinks(): boolean {
+    const { env, mail, database } = this.config;
+    return !mail.smtpUrl && (env === NodeEnv.Development || database.url === undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
+import type { WorkerOptions } from 'bullmq';
 import type { JobName, QueueName } from './queue.constants.js';
 
 export const JOB_HANDLER = Symbol('meridian:job-handler');
@@ -10,7 +11,16 @@ export const JobHandler = (name: JobName): MethodDecorator => SetMetadata(JOB_HA
 
 /**
  * A BullMQ processor whose worker starts only in the worker roles (APP_ROLE=worker|all);
- * the api role enqueues but never consumes.
+ * the api role enqueues but never consumes. `options` tune its worker (lock, stall checks).
  */
-export const QueueProcessor = (queue: QueueName): ClassDecorator =>
-  applyDecorators(SetMetadata(PROCESSOR_QUEUE, queue), Processor(queue, { autorun: false }));
+export const QueueProcessor = (
+  queue: QueueName,
+  options: Pick<
+    WorkerOptions,
+    'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'
+  > = {},
+): ClassDecorator =>
+  applyDecorators(
+    SetMetadata(PROCESSOR_QUEUE, queue),
+    Processor(queue, { ...options, autorun: false }),
+  );

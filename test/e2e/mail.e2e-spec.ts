@@ -4,6 +4,7 @@ import { AppException } from '../../src/core/errors/app.exception.js';
 import type { MailMessageDto } from '../../src/mail/dto/mail-message.dto.js';
 import { MailStatus } from '../../src/mail/mail-message.entity.js';
 import { MailOutboxService } from '../../src/mail/mail-outbox.service.js';
+import { MailProcessor } from '../../src/mail/mail.processor.js';
 import { MailService } from '../../src/mail/mail.service.js';
 import { MailTemplate } from '../../src/mail/templates/mail-template.js';
 import { QueueProducer } from '../../src/queue/queue-producer.service.js';
@@ -77,7 +78,7 @@ describe('mail over SMTP', () => {
     expect(logs.lines.some((l) => l.includes('mail: SMTP (SMTP_URL)'))).toBe(true);
   });
 
-  it('delivers the rendered text and HTML parts to the recipient and marks the mail sent', async () => {
+  it('delivers the rendered parts with a stable Message-ID, then keeps them with the link masked', async () => {
     const link = `${APP_URL}/reset-password?token=tok_reset_1&next=%2F`;
     const receipt = await mail.send('Ada.Lovelace@example.com', MailTemplate.ResetPassword, {
       link,
@@ -97,12 +98,20 @@ describe('mail over SMTP', () => {
     expect(received.headers.to).toBe('Ada.Lovelace@example.com');
     expect(received.subject).toBe('Reset your Meridian password');
     expect(received.headers['content-type']).toMatch(/^multipart\/alternative/);
-    expect(received.text!.trimEnd()).toBe(row.text.trimEnd());
+    expect(received.headers['message-id']).toBe(`<${receipt.id}@meridian.test>`);
     expect(received.text).toContain(link);
     expect(received.text).toContain('expires in 30 minutes');
-    expect(received.html!.trimEnd()).toBe(row.html.trimEnd());
     expect(received.html).toContain(
       `href="${APP_URL}/reset-password?token&#x3D;tok_reset_1&amp;next&#x3D;%2F"`,
+    );
+    // The outbox keeps what was sent, with the single-use link masked.
+    const masked = `${APP_URL}/reset-password?token=redacted&next=redacted`;
+    expect(row.text.trimEnd()).toBe(received.text!.trimEnd().replace(link, masked));
+    expect(row.html.trimEnd()).toBe(
+      received
+        .html!.trimEnd()
+        .split('token&#x3D;tok_reset_1&amp;next&#x3D;%2F')
+        .join('token&#x3D;redacted&amp;next&#x3D;redacted'),
     );
 
     expect(row).toMatchObject({
@@ -210,7 +219,12 @@ describe('mail over SMTP', () => {
     expect(sent.lastError).toMatch(/451/);
     expect(peer.to('flaky@example.com')).toHaveLength(1);
 
-    const job = await t.app.get(QueueProducer).queue(QueueName.Mail).getJob(receipt.id);
+    // The row is written inside the handler; BullMQ records the job's completion just after.
+    const queue = t.app.get(QueueProducer).queue(QueueName.Mail);
+    for (let i = 0; i < 100 && (await queue.getJobState(receipt.id)) !== 'completed'; i++) {
+      await sleep(50);
+    }
+    const job = await queue.getJob(receipt.id);
     expect(job!.attemptsMade).toBe(3);
     const everything = JSON.stringify([sent, job!.failedReason, job!.stacktrace, logs.lines]);
     expect(everything).not.toContain(SMTP_PASSWORD);
@@ -328,6 +342,8 @@ describe('mail in the worker role', () => {
         .send('worker@example.com', MailTemplate.WaitlistJoined, {});
       await waitForMail(t, receipt.id, (m) => m.status === MailStatus.Logged);
       expect((await t.request('/api/v1/admin/mail/outbox')).status).toBe(404);
+      // A job that fails for good outside a delivery attempt marks its mail failed.
+      expect(t.app.get(MailProcessor).worker.listenerCount('failed')).toBe(1);
     } finally {
       await t.close();
     }

@@ -1,6 +1,7 @@
 // A real SMTP server on loopback (smtp-server) that keeps what it receives, with a small
 // MIME reader for the parts Meridian sends (multipart, quoted-printable, base64, RFC 2047
-// subjects). It can reject the next deliveries to an address with a transient error.
+// subjects). It can reject the next deliveries to an address with a transient error, and
+// run a hook after it has taken a message but before it acknowledges it.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerError } from 'smtp-server';
 
@@ -102,9 +103,15 @@ export function parseMail(raw: string): Omit<ReceivedMail, 'envelope' | 'user'> 
   };
 }
 
+/** Runs once a message is stored, before the server answers "250" to the client. */
+export type BeforeAcknowledge = (mail: ReceivedMail) => Promise<void> | void;
+
 export class SmtpPeer {
   readonly messages: ReceivedMail[] = [];
+  /** Connection errors (a client that went away mid-transaction, say). */
+  readonly errors: Error[] = [];
   private readonly rejections = new Map<string, number>();
+  private beforeAck: BeforeAcknowledge | undefined;
   private readonly server = new SMTPServer({
     authOptional: true,
     allowInsecureAuth: true,
@@ -126,12 +133,18 @@ export class SmtpPeer {
           return;
         }
         const from = session.envelope.mailFrom;
-        this.messages.push({
+        const mail: ReceivedMail = {
           envelope: { from: from ? from.address : '', to },
           user: typeof session.user === 'string' ? session.user : null,
           ...parseMail(Buffer.concat(chunks).toString('utf8')),
-        });
-        callback(null);
+        };
+        this.messages.push(mail);
+        const hook = this.beforeAck;
+        this.beforeAck = undefined;
+        void Promise.resolve(hook?.(mail)).then(
+          () => callback(null),
+          (err: Error) => callback(err),
+        );
       });
     },
   });
@@ -141,12 +154,22 @@ export class SmtpPeer {
 
   static async start(): Promise<SmtpPeer> {
     const peer = new SmtpPeer();
+    peer.server.on('error', (err: Error) => peer.errors.push(err));
     await new Promise<void>((resolve, reject) => {
       peer.server.once('error', reject);
       peer.server.listen(0, '127.0.0.1', () => resolve());
     });
     peer.port = (peer.server.server.address() as AddressInfo).port;
     return peer;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** Runs `hook` once, for the next message taken, before acknowledging it. */
+  beforeAcknowledgeNext(hook: BeforeAcknowledge): void {
+    this.beforeAck = hook;
   }
 
   /** The next `count` deliveries to this address get a 451. */

@@ -7,6 +7,7 @@ import { AddAccountFlows1795302237181 } from './1795302237181-AddAccountFlows.js
 import { AddAgents1795303162837 } from './1795303162837-AddAgents.js';
 import { AddConversations1795303265183 } from './1795303265183-AddConversations.js';
 import { LoginAttemptAccounts1796160392531 } from './1796160392531-LoginAttemptAccounts.js';
+import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedParts.js';
 import { IdentityChangeNotifications1796170000000 } from './1796170000000-IdentityChangeNotifications.js';
 
 export const MIGRATIONS = [
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AddAgents1795303162837,
   AddConversations1795303265183,
   LoginAttemptAccounts1796160392531,
+  AddMailMaskedParts1796161144898,
   IdentityChangeNotifications1796170000000,
 ];

@@ -16,10 +16,15 @@ export class MailMessageDto {
   @ApiProperty({ example: 'Confirm your email address for Meridian' })
   subject!: string;
 
-  @ApiProperty({ description: 'Plain-text part.' })
+  @ApiProperty({
+    description:
+      'Plain-text part. Once the SMTP server has taken the mail (or it failed for good, or was ' +
+      'suppressed while SMTP_URL is set), single-use links (verification, reset, invitation, ' +
+      'email change) show their query values as `redacted`; without SMTP_URL they stay usable.',
+  })
   text!: string;
 
-  @ApiProperty({ description: 'HTML part.' })
+  @ApiProperty({ description: 'HTML part; single-use links masked as in `text`.' })
   html!: string;
 
   @ApiProperty({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MailRenderer } from './mail-renderer.js';
+import { MASKED_VALUE, MailRenderer } from './mail-renderer.js';
 import { MailTemplate, type MailTemplateData } from './mail-template.js';
 
 const APP_URL = 'https://app.example.com';
@@ -22,6 +22,14 @@ const SAMPLES: { [T in MailTemplate]: MailTemplateData[T] } = {
 function renderer(): MailRenderer {
   return new MailRenderer({ appUrl: APP_URL });
 }
+
+/** The templates whose `link` carries a single-use token. */
+const SINGLE_USE = [
+  MailTemplate.VerifyEmail,
+  MailTemplate.ResetPassword,
+  MailTemplate.Invite,
+  MailTemplate.EmailChange,
+];
 
 describe('MailRenderer', () => {
   it.each(Object.values(MailTemplate))(
@@ -71,14 +79,14 @@ describe('MailRenderer', () => {
 
   it('reads "an administrator" when the invite has no inviter', () => {
     const mail = renderer().render(MailTemplate.Invite, {
-      link: `${APP_URL}/i`,
+      link: `${APP_URL}/i?token=t`,
       inviterName: null,
     });
     expect(mail.subject).toBe('You are invited to Meridian');
     expect(mail.text).toContain('an administrator invited you to Meridian');
     expect(mail.html).toContain('an administrator invited you to Meridian');
     const named = renderer().render(MailTemplate.Invite, {
-      link: `${APP_URL}/i`,
+      link: `${APP_URL}/i?token=t`,
       inviterName: 'Ada',
     });
     expect(named.subject).toBe('Ada invited you to Meridian');
@@ -86,7 +94,7 @@ describe('MailRenderer', () => {
 
   it('keeps a subject on one line (no header injection)', () => {
     const mail = renderer().render(MailTemplate.Invite, {
-      link: `${APP_URL}/i`,
+      link: `${APP_URL}/i?token=t`,
       inviterName: 'Eve\r\nBcc: victim@example.com',
     });
     expect(mail.subject).toBe('Eve Bcc: victim@example.com invited you to Meridian');
@@ -106,7 +114,63 @@ describe('MailRenderer', () => {
 
   it('fails on a variable the data lacks instead of rendering it empty', () => {
     expect(() =>
-      renderer().render(MailTemplate.ResetPassword, { link: `${APP_URL}/r` } as never),
+      renderer().render(MailTemplate.ResetPassword, { link: `${APP_URL}/r?token=t` } as never),
     ).toThrow(/expiresInMinutes/);
+  });
+
+  it('lists every link of the mail', () => {
+    expect(
+      renderer().render(MailTemplate.AccountExists, SAMPLES[MailTemplate.AccountExists]).links,
+    ).toEqual([`${APP_URL}/sign-in`, `${APP_URL}/forgot-password`]);
+    expect(renderer().render(MailTemplate.WaitlistJoined, {}).links).toEqual([]);
+  });
+
+  it.each(SINGLE_USE)('renders a masked copy of %s without its token', (t) => {
+    const mail = renderer().render(t, SAMPLES[t]);
+    const link = (SAMPLES[t] as { link: string }).link;
+    const token = new URL(link).searchParams.get('token')!;
+    expect(mail.masked).not.toBeNull();
+    const masked = mail.masked!;
+    const maskedLink = `${link.split('?')[0]}?token=${MASKED_VALUE}`;
+    expect(masked.text).not.toContain(token);
+    expect(masked.html).not.toContain(token);
+    expect(masked.text).toContain(maskedLink);
+    expect(masked.html).toContain(`href="${maskedLink.replace(/=/g, '&#x3D;')}"`);
+    // everything else is the same mail
+    expect(masked.text.replace(maskedLink, link)).toBe(mail.text);
+    expect(
+      masked.html.split(maskedLink.replace(/=/g, '&#x3D;')).join(link.replace(/=/g, '&#x3D;')),
+    ).toBe(mail.html);
+  });
+
+  it('masks every query value, credentials and the fragment of a single-use link', () => {
+    const link = 'https://ada:pw@app.example.com/reset?token=abc&next=%2Fhome&token=again#frag';
+    const mail = renderer().render(MailTemplate.ResetPassword, { link, expiresInMinutes: 30 });
+    const expected = `https://app.example.com/reset?token=${MASKED_VALUE}&next=${MASKED_VALUE}`;
+    expect(mail.masked!.text).toContain(expected);
+    for (const secret of ['abc', 'again', 'frag', '%2Fhome', 'ada:pw']) {
+      expect(mail.masked!.text).not.toContain(secret);
+      expect(mail.masked!.html).not.toContain(secret);
+    }
+  });
+
+  it('has no masked copy for a mail without single-use links', () => {
+    for (const t of Object.values(MailTemplate).filter((t) => !SINGLE_USE.includes(t))) {
+      expect(renderer().render(t, SAMPLES[t]).masked).toBeNull();
+    }
+  });
+
+  it('refuses a single-use link without a query, whose secret masking could not remove', () => {
+    expect(() =>
+      renderer().render(MailTemplate.VerifyEmail, { link: `${APP_URL}/verify/secret-in-path` }),
+    ).toThrow(/link is single-use and must carry its token in the query/);
+  });
+
+  it('leaves the APP_URL footer out when APP_URL is unset', () => {
+    const mail = new MailRenderer({}).render(MailTemplate.WaitlistJoined, {});
+    expect(mail.text.trimEnd().endsWith('--\nMeridian')).toBe(true);
+    expect(mail.html).toContain('>Meridian</p>');
+    expect(mail.html).not.toContain('undefined');
+    expect(mail.html).not.toContain('null');
   });
 });

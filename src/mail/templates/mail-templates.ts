@@ -1,9 +1,10 @@
 import { MailTemplate, type MailTemplateSource } from './mail-template.js';
 
 // Handlebars sources, kept in TypeScript so `npm run build` ships them. Every template
-// also sees `productName` and `appUrl`. Subjects and text parts are plain text (not
-// escaped); HTML bodies are escaped and wrapped in MAIL_LAYOUT. `{{> button}}` renders a
-// call-to-action link followed by the raw URL.
+// also sees `productName` and `appUrl` (APP_URL, null when unset). Subjects and text parts
+// are plain text (not escaped); HTML bodies are escaped and wrapped in MAIL_LAYOUT.
+// `{{> button}}` renders a call-to-action link followed by the raw URL. `singleUseLinks`
+// names the link variables that carry a single-use token (masked once the mail is sent).
 
 export const MAIL_LAYOUT = `<!doctype html>
 <html lang="en">
@@ -17,7 +18,7 @@ export const MAIL_LAYOUT = `<!doctype html>
 <div style="background:#ffffff;border-radius:8px;padding:32px;font-size:15px;line-height:1.5;">
 {{{body}}}
 </div>
-<p style="font-size:12px;color:#6b7280;text-align:center;margin-top:16px;">{{productName}} &middot; <a href="{{appUrl}}" style="color:#6b7280;">{{appUrl}}</a></p>
+<p style="font-size:12px;color:#6b7280;text-align:center;margin-top:16px;">{{productName}}{{#if appUrl}} &middot; <a href="{{appUrl}}" style="color:#6b7280;">{{appUrl}}</a>{{/if}}</p>
 </div>
 </body>
 </html>
@@ -28,10 +29,10 @@ export const BUTTON_PARTIAL = `<p style="margin:24px 0;"><a href="{{href}}" styl
 
 const TEXT_FOOTER = `
 --
-{{productName}} · {{appUrl}}
+{{productName}}{{#if appUrl}} · {{appUrl}}{{/if}}
 `;
 
-export const MAIL_TEMPLATES: Record<MailTemplate, MailTemplateSource> = {
+export const MAIL_TEMPLATES: { [T in MailTemplate]: MailTemplateSource<T> } = {
   [MailTemplate.VerifyEmail]: {
     subject: 'Confirm your email address for {{productName}}',
     text: `Hello,
@@ -46,6 +47,7 @@ ${TEXT_FOOTER}`,
 <p>please confirm your email address for {{productName}}.</p>
 {{> button href=link label="Confirm email address"}}
 <p>If you did not create an account, you can ignore this email.</p>`,
+    singleUseLinks: ['link'],
   },
 
   [MailTemplate.ResetPassword]: {
@@ -63,6 +65,7 @@ ${TEXT_FOOTER}`,
 <p>someone (hopefully you) asked to reset the password of your {{productName}} account. The link expires in {{expiresInMinutes}} minutes and works once.</p>
 {{> button href=link label="Choose a new password"}}
 <p>If you did not ask for this, ignore this email: your password stays as it is.</p>`,
+    singleUseLinks: ['link'],
   },
 
   [MailTemplate.Invite]: {
@@ -81,6 +84,7 @@ ${TEXT_FOOTER}`,
 <p>{{#if inviterName}}<strong>{{inviterName}}</strong>{{else}}an administrator{{/if}} invited you to {{productName}}.</p>
 {{> button href=link label="Accept the invitation"}}
 <p>If you were not expecting this invitation, you can ignore this email.</p>`,
+    singleUseLinks: ['link'],
   },
 
   [MailTemplate.WaitlistJoined]: {
@@ -121,6 +125,7 @@ ${TEXT_FOOTER}`,
 <p>someone asked to use this address for a {{productName}} account.</p>
 {{> button href=link label="Confirm the new address"}}
 <p>Until you confirm, the account keeps its previous address. If you did not ask for this, you can ignore this email.</p>`,
+    singleUseLinks: ['link'],
   },
 
   [MailTemplate.AccountExists]: {
