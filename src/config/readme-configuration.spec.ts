@@ -15,6 +15,7 @@ const TEST_PLUMBING = new Set([
   'KC_CLIENT_ID',
   // The operating system's and CI's own variables, read to spawn processes as a shell would.
   'PATH',
+  'HOME',
   'CI',
 ]);
 
