@@ -200,8 +200,8 @@ export async function createApp(
   app.useGlobalFilters(new ProblemFilter(logger, routes));
 
   if (config.http.docsEnabled && config.role !== AppRole.Worker) {
-    const document = buildOpenApiDocument(app);
-    SwaggerModule.setup('docs', app, document, {
+    // Built on the first request for the docs or the document, not at every start.
+    SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'openapi.json',
       yamlDocumentUrl: 'openapi.yaml',
       useGlobalPrefix: false,

@@ -65,7 +65,7 @@ export class HealthController {
   async getReadiness(): Promise<ReadinessDto> {
     let result: HealthCheckResult;
     try {
-      result = await this.health.check(this.indicators.all());
+      result = await this.checkOnce();
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const details = (err.getResponse() as { details?: HealthIndicatorResult }).details ?? {};
@@ -84,5 +84,19 @@ export class HealthController {
       );
     }
     return { status: 'ok', checks: result.details as Record<string, HealthIndicatorDto> };
+  }
+
+  private inflight?: Promise<HealthCheckResult>;
+
+  /**
+   * Readiness requests that arrive while a check is running share its result (each one
+   * still gets an answer from a check that started moments before), so a burst of probes
+   * or load-balancer checks costs one round of database and queue pings, not one each.
+   */
+  private checkOnce(): Promise<HealthCheckResult> {
+    this.inflight ??= this.health
+      .check(this.indicators.all())
+      .finally(() => (this.inflight = undefined));
+    return this.inflight;
   }
 }

@@ -33,6 +33,9 @@ function describeCause(exception: unknown): string {
   return typeof record?.code === 'string' ? `${record.code}: ${message}` : message;
 }
 
+/** The readiness probe's own 503 code (see health/). */
+const HealthNotReady = 'NOT_READY';
+
 function causeCode(exception: HttpException): string | undefined {
   const cause = exception.cause as { code?: unknown } | undefined;
   return typeof cause?.code === 'string' ? cause.code : undefined;
@@ -62,17 +65,18 @@ export class ProblemFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
-    if (problem.status === 503) {
-      // An outage, not a bug: one line with the cause, no stack.
-      (request.log ?? this.logger).warn(
-        { requestId: request.id, code: problem.code, cause: describeCause(exception) },
+    const log = request.log ?? this.logger;
+    // request.log already carries the request id; the fallback logger does not.
+    const id = request.log ? {} : { requestId: request.id };
+    if (problem.status === 503 && problem.code !== HealthNotReady) {
+      // An outage, not a bug: one line with the cause, no stack. (A 503 from the readiness
+      // probe is its normal answer while not ready, not worth a line per probe.)
+      log.warn(
+        { ...id, code: problem.code, cause: describeCause(exception) },
         'dependency unavailable',
       );
-    } else if (problem.status >= 500) {
-      (request.log ?? this.logger).error(
-        { err: exception, requestId: request.id },
-        'request failed',
-      );
+    } else if (problem.status >= 500 && problem.status !== 503) {
+      log.error({ ...id, err: exception }, 'request failed');
     }
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
