@@ -7,6 +7,7 @@ import { AddAccountFlows1795302237181 } from './1795302237181-AddAccountFlows.js
 import { AddAgents1795303162837 } from './1795303162837-AddAgents.js';
 import { AddConversations1795303265183 } from './1795303265183-AddConversations.js';
 import { LoginAttemptAccounts1796160392531 } from './1796160392531-LoginAttemptAccounts.js';
+import { OneGenerationPerConversation1796163667206 } from './1796163667206-OneGenerationPerConversation.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AddAgents1795303162837,
   AddConversations1795303265183,
   LoginAttemptAccounts1796160392531,
+  OneGenerationPerConversation1796163667206,
 ];
