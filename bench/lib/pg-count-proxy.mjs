@@ -1,7 +1,8 @@
 // A TCP proxy in front of PostgreSQL that forwards every byte unchanged and records the
 // round trips the client makes: each simple-protocol Query message, and each Sync of the
 // extended protocol (pg sends Parse/Bind/Describe/Execute/Sync together and waits for
-// ReadyForQuery), with the SQL text and the time it was sent.
+// ReadyForQuery), with the SQL text (for a named prepared statement parsed earlier on the
+// connection, its name and text) and the time it was sent.
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -21,6 +22,7 @@ export function startCountingProxy(target) {
     let buffer = Buffer.alloc(0);
     let started = false;
     let pending = [];
+    const named = new Map();
     client.on('data', (chunk) => {
       upstream.write(chunk);
       buffer = Buffer.concat([buffer, chunk]);
@@ -44,8 +46,15 @@ export function startCountingProxy(target) {
         if (type === 'Q') {
           trips.push({ at: performance.now(), sql: cstring(body, 0) });
         } else if (type === 'P') {
-          const nameEnd = body.indexOf(0);
-          pending.push(cstring(body, nameEnd + 1));
+          // Parse: statement name, then its text (a named one is reused by later Binds).
+          const name = cstring(body, 0);
+          const text = cstring(body, body.indexOf(0) + 1);
+          if (name) named.set(name, text);
+          pending.push(text);
+        } else if (type === 'B') {
+          // Bind: portal name, then statement name (empty: the Parse just before).
+          const name = cstring(body, body.indexOf(0) + 1);
+          if (name && !pending.length) pending.push(`(prepared ${name}) ${named.get(name) ?? ''}`);
         } else if (type === 'S') {
           trips.push({ at: performance.now(), sql: pending.join('; ') || '(sync)' });
           pending = [];
