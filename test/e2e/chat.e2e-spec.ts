@@ -124,6 +124,7 @@ describe('chat over SSE against an OpenAI-compatible server', () => {
       AGENTS_SEED: SEED,
       LLM_IDLE_TIMEOUT_MS: '1000',
       CHAT_HEARTBEAT_MS: '1000',
+      CHAT_MAX_STREAMS_PER_USER: '50',
     });
     user = await newUser(t);
   });
@@ -467,6 +468,21 @@ describe('chat over SSE against an OpenAI-compatible server', () => {
         completionTokens: 5,
       }),
     ]);
+  });
+
+  it('saves and counts every answer when many end at once', async () => {
+    const own = await newUser(t);
+    const ids = await Promise.all(Array.from({ length: 20 }, () => newConversation(t, own, 'ok')));
+    const streams = await Promise.all(ids.map((id, i) => chat(t, own, id, `question ${i}`)));
+    const ends = await Promise.all(streams.map(async (res) => (await readSse(res)).events.pop()));
+    expect(ends.map((e) => e?.event)).toEqual(ids.map(() => 'message'));
+    for (const id of ids) {
+      expect((await messages(t, own, id)).map((m) => m.status)).toEqual(['complete', 'complete']);
+    }
+    const usage = (await (await t.request('/api/v1/usage/me', { headers: own.auth })).json()) as {
+      totals: { messages: number; promptTokens: number; completionTokens: number };
+    };
+    expect(usage.totals).toEqual({ messages: 20, promptTokens: 20 * 42, completionTokens: 20 * 5 });
   });
 
   it("runs an agent that names no model with the deployment's (LLM_MODEL)", async () => {

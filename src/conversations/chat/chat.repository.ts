@@ -9,6 +9,7 @@ import {
 } from '../../agents/agents.repository.js';
 import type { UsageEntry } from '../../agents/usage.repository.js';
 import type { Message } from '../message.entity.js';
+import { Batcher } from './batcher.js';
 import {
   MESSAGE_COLUMNS,
   toMessage,
@@ -193,41 +194,79 @@ SELECT ${agentColumns('agent')}, agent.granted,
   LEFT JOIN usage ON true
   LEFT JOIN allowed ON true`;
 
-/** The end of a generation and its usage, in one statement (see finishExchange). */
-const FINISH_EXCHANGE = `
-WITH saved AS (
-       UPDATE messages
-          SET content = $2, status = $3::message_status, prompt_tokens = $4,
-              completion_tokens = $5, error_code = $6
-        WHERE id = $1
-       RETURNING ${MESSAGE_COLUMNS}),
+/**
+ * The ends of generations and their usage, in one statement for a batch of them
+ * (finishExchange): each placeholder gets its text, status, tokens and error code; the
+ * usage of the saved ones is summed per user, agent and day (one upsert may not touch a
+ * row twice) and added, except for users or agents that no longer exist.
+ */
+const FINISH_EXCHANGES = `
+WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::message_status[], $4::int[], $5::int[],
+                            $6::varchar[], $7::uuid[], $8::uuid[], $9::date[], $10::int[],
+                            $11::bigint[], $12::bigint[])
+         AS i(message_id, content, status, prompt_tokens, completion_tokens, error_code,
+              user_id, agent_id, day, messages, usage_prompt, usage_completion)),
+     saved AS (
+       UPDATE messages m
+          SET content = i.content, status = i.status, prompt_tokens = i.prompt_tokens,
+              completion_tokens = i.completion_tokens, error_code = i.error_code
+         FROM input i
+        WHERE m.id = i.message_id
+       RETURNING ${MESSAGE_COLUMNS.replace(/(\w+)/g, 'm.$1')}, i.user_id, i.agent_id, i.day,
+                 i.messages, i.usage_prompt, i.usage_completion),
+     totals AS (
+       SELECT s.user_id, s.agent_id, s.day, sum(s.messages)::int AS messages,
+              sum(s.usage_prompt) AS prompt_tokens, sum(s.usage_completion) AS completion_tokens
+         FROM saved s
+        WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id)
+          AND EXISTS (SELECT 1 FROM agents a WHERE a.id = s.agent_id)
+        GROUP BY s.user_id, s.agent_id, s.day),
      counted AS (
        INSERT INTO usage_daily (user_id, agent_id, day, messages, prompt_tokens, completion_tokens)
-       SELECT $7, $8, $9::date, $10, $11, $12
-         FROM saved
-        WHERE EXISTS (SELECT 1 FROM users WHERE id = $7)
-          AND EXISTS (SELECT 1 FROM agents WHERE id = $8)
+       SELECT * FROM totals
        ON CONFLICT (user_id, agent_id, day) DO UPDATE SET
          messages = usage_daily.messages + EXCLUDED.messages,
          prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens,
          completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens
-       RETURNING 1)
-SELECT saved.*, (SELECT count(*) FROM counted)::int AS usage_recorded FROM saved`;
+       RETURNING user_id, agent_id, day)
+SELECT ${MESSAGE_COLUMNS.replace(/(\w+)/g, 's.$1')},
+       EXISTS (SELECT 1 FROM counted k
+                WHERE k.user_id = s.user_id AND k.agent_id = s.agent_id AND k.day = s.day)
+         AS usage_recorded
+  FROM saved s`;
 
-/** The end of a generation without its usage (its user or agent is gone). */
+/** The end of one generation without its usage (its user or agent is gone). */
 const FINISH_MESSAGE = `
 UPDATE messages
    SET content = $2, status = $3::message_status, prompt_tokens = $4,
        completion_tokens = $5, error_code = $6
  WHERE id = $1
-RETURNING ${MESSAGE_COLUMNS}, 0 AS usage_recorded`;
+RETURNING ${MESSAGE_COLUMNS}, false AS usage_recorded`;
 
-type FinishRow = MessageRow & { usage_recorded: number };
+type FinishRow = MessageRow & { usage_recorded: boolean };
+
+/** The end of one generation, as finishExchange is given it. */
+export type ExchangeEnd = Required<
+  Pick<MessagePatch, 'content' | 'status' | 'promptTokens' | 'completionTokens' | 'errorCode'>
+>;
+
+interface PendingEnd {
+  messageId: string;
+  end: ExchangeEnd;
+  usage: UsageEntry;
+}
+
+type SavedEnd = { message: Message; usageRecorded: boolean } | null;
+
+/** At most this many ends go in one statement. */
+const MAX_ENDS_PER_STATEMENT = 500;
 
 /**
- * The SQL of an exchange: its start and its end, one round trip each. Both run as named
- * prepared statements: PostgreSQL parses and plans them once per connection, not on
- * every exchange (planning the start's statement costs more than running it).
+ * The SQL of an exchange: its start (one round trip) and its end (one round trip, shared
+ * with the other ends written at the same time). They run as named prepared statements:
+ * PostgreSQL parses and plans them once per connection, not on every exchange (planning
+ * the start's statement costs more than running it).
  */
 @Injectable()
 export class ChatRepository {
@@ -269,44 +308,59 @@ export class ChatRepository {
 
   /**
    * Saves the end of a generation (text, status, tokens, error code) on its placeholder
-   * and adds `usage` to the caller's day, in one statement. Null when the placeholder is
-   * gone (the conversation was deleted or cleared meanwhile): then nothing is counted
-   * either, as when the message could not be saved. A user or agent deleted meanwhile
-   * gets no usage (`usageRecorded` false), and the message is saved all the same.
+   * and adds `usage` to the caller's day. Ends that arrive while others are being written
+   * go together in the next statement (Batcher): one round trip for all of them. Null
+   * when the placeholder is gone (the conversation was deleted or cleared meanwhile): then
+   * nothing is counted either. A user or agent deleted meanwhile gets no usage
+   * (`usageRecorded` false), and the message is saved all the same.
    */
-  async finishExchange(
-    messageId: string,
-    end: Required<
-      Pick<MessagePatch, 'content' | 'status' | 'promptTokens' | 'completionTokens' | 'errorCode'>
-    >,
-    usage: UsageEntry,
-  ): Promise<{ message: Message; usageRecorded: boolean } | null> {
-    const saved = [
-      messageId,
-      end.content,
-      end.status,
-      end.promptTokens,
-      end.completionTokens,
-      end.errorCode,
-    ];
+  finishExchange(messageId: string, end: ExchangeEnd, usage: UsageEntry): Promise<SavedEnd> {
+    return this.ends.submit({ messageId, end, usage });
+  }
+
+  private readonly ends = new Batcher<PendingEnd, SavedEnd>(
+    (batch) => this.writeEnds(batch),
+    MAX_ENDS_PER_STATEMENT,
+  );
+
+  private async writeEnds(batch: PendingEnd[]): Promise<SavedEnd[]> {
     let rows: FinishRow[];
     try {
-      rows = await this.prepared<FinishRow>('chat_finish_exchange', FINISH_EXCHANGE, [
-        ...saved,
-        usage.userId,
-        usage.agentId,
-        usage.day,
-        usage.messages,
-        usage.promptTokens,
-        usage.completionTokens,
+      rows = await this.prepared<FinishRow>('chat_finish_exchanges', FINISH_EXCHANGES, [
+        batch.map((b) => b.messageId),
+        batch.map((b) => b.end.content),
+        batch.map((b) => b.end.status),
+        batch.map((b) => b.end.promptTokens),
+        batch.map((b) => b.end.completionTokens),
+        batch.map((b) => b.end.errorCode),
+        batch.map((b) => b.usage.userId),
+        batch.map((b) => b.usage.agentId),
+        batch.map((b) => b.usage.day),
+        batch.map((b) => b.usage.messages),
+        batch.map((b) => b.usage.promptTokens),
+        batch.map((b) => b.usage.completionTokens),
       ]);
     } catch (error) {
-      // The user or the agent went between the existence check and the insert.
+      // A user or an agent went between the existence check and the insert: each end on
+      // its own, so that only that one goes without its usage.
       if (!isForeignKeyViolation(error)) throw error;
-      rows = await this.prepared<FinishRow>('chat_finish_message', FINISH_MESSAGE, saved);
+      if (batch.length > 1)
+        return Promise.all(batch.map(async (b) => (await this.writeEnds([b]))[0]));
+      const [{ messageId, end }] = batch;
+      rows = await this.prepared<FinishRow>('chat_finish_message', FINISH_MESSAGE, [
+        messageId,
+        end.content,
+        end.status,
+        end.promptTokens,
+        end.completionTokens,
+        end.errorCode,
+      ]);
     }
-    const row = rows[0];
-    return row ? { message: toMessage(row), usageRecorded: row.usage_recorded > 0 } : null;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return batch.map((b) => {
+      const row = byId.get(b.messageId);
+      return row ? { message: toMessage(row), usageRecorded: row.usage_recorded } : null;
+    });
   }
 
   /** Runs `text` as the named prepared statement `name` on a pooled connection. */
