@@ -23,7 +23,8 @@ export interface AgentFields {
   enabled: boolean;
 }
 
-interface AgentRow {
+/** An agent's columns as PostgreSQL returns them, plus `granted`. */
+export interface AgentRow {
   id: string;
   slug: string;
   name: string;
@@ -168,7 +169,7 @@ export class AgentsRepository {
   }
 }
 
-function toAgentForUser(row: AgentRow): AgentForUser {
+export function toAgentForUser(row: AgentRow): AgentForUser {
   const agent = new Agent();
   agent.id = row.id;
   agent.slug = row.slug;

@@ -4,10 +4,10 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DEFAULT_PAGE_SIZE, toPage, type PageDto } from '../core/pagination/page.js';
 import { accessDenial } from './agent-access.js';
-import type { Agent } from './agent.entity.js';
+import { Agent, type AgentProvider } from './agent.entity.js';
 import { agentDisabled, agentNotFound, agentPremiumRequired } from './agents.errors.js';
 import { parseAgentCursor, resolveModel, toAgentDto } from './agents.mapper.js';
-import { AgentsRepository } from './agents.repository.js';
+import { AgentsRepository, type AgentForUser } from './agents.repository.js';
 import type { AgentDto } from './dto/agent.dto.js';
 
 /** What the chat needs to run an agent for a caller who may use it. */
@@ -85,12 +85,27 @@ export class AgentsService {
    * admin role nor an unexpired grant).
    */
   async resolveForChat(principal: Principal, agentId: string): Promise<UsableAgent> {
-    const row = await this.agents.findByIdForUser(principal.userId, agentId);
+    return this.usableForChat(
+      principal,
+      await this.agents.findByIdForUser(principal.userId, agentId),
+    );
+  }
+
+  /**
+   * The checks of resolveForChat on an agent already read for the caller (null when it
+   * does not exist), e.g. by a statement that does more in the same round trip.
+   */
+  usableForChat(principal: Principal, row: AgentForUser | null): UsableAgent {
     if (!row) throw agentNotFound();
     const { agent, granted } = row;
     if (!agent.enabled) throw agentDisabled();
     if (accessDenial(principal.roles, agent.premium, granted)) throw agentPremiumRequired();
     return this.toUsable(agent);
+  }
+
+  /** The model an agent of `provider` that names none runs with (see resolveModel). */
+  defaultModel(provider: AgentProvider): string {
+    return resolveModel(Object.assign(new Agent(), { model: null, provider }), this.llmModel);
   }
 
   /** The checks of resolveForChat, for callers that need no agent details. */

@@ -9,6 +9,13 @@ export interface UsageCounts {
   completionTokens: number;
 }
 
+/** Counts to add to a user's usage of an agent on a UTC day (YYYY-MM-DD). */
+export interface UsageEntry extends UsageCounts {
+  userId: string;
+  agentId: string;
+  day: string;
+}
+
 /** One user's usage of one agent on one UTC day. */
 export interface UsageDayRow extends UsageCounts {
   day: string;

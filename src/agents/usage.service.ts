@@ -15,7 +15,7 @@ import {
   utcDay,
 } from './daily-limits.js';
 import type { UsageReportDto, UsageTodayDto } from './dto/usage.dto.js';
-import { UsageRepository, type UsageCounts } from './usage.repository.js';
+import { UsageRepository, type UsageCounts, type UsageEntry } from './usage.repository.js';
 
 /** The longest range GET /usage/me reads, in days. */
 export const MAX_USAGE_RANGE_DAYS = 92;
@@ -23,7 +23,9 @@ const DEFAULT_RANGE_DAYS = 30;
 
 /**
  * Chat usage per user, agent and UTC day, and the daily message limits by role
- * (CHAT_DAILY_LIMITS). The chat calls assertWithinLimit before generating and record after.
+ * (CHAT_DAILY_LIMITS). The chat checks the limit before generating and records after: with
+ * assertWithinLimit and record, or with assertBelowLimit and entry around statements of its
+ * own that read and write usage_daily in the same round trips as its messages.
  */
 @Injectable()
 export class UsageService {
@@ -42,8 +44,15 @@ export class UsageService {
     const limit = this.limitFor(principal);
     if (limit === null) return;
     const now = new Date();
-    const sent = await this.usage.messagesOn(principal.userId, utcDay(now));
-    if (sent < limit) return;
+    this.assertBelowLimit(limit, await this.usage.messagesOn(principal.userId, utcDay(now)), now);
+  }
+
+  /**
+   * The check of assertWithinLimit on a count already read (`sent` messages on the UTC
+   * day of `now`, e.g. by a statement that does more in the same round trip).
+   */
+  assertBelowLimit(limit: number | null, sent: number, now: Date): void {
+    if (limit === null || sent < limit) return;
     throw new AppException(
       429,
       AgentErrorCode.LimitReached,
@@ -57,18 +66,34 @@ export class UsageService {
 
   /** Adds to today's (UTC) usage of the user with the agent: one upsert, concurrency-safe. */
   async record(userId: string, agentId: string, counts: UsageCounts): Promise<void> {
+    const entry = this.entry(userId, agentId, counts);
+    try {
+      await this.usage.add(entry.userId, entry.agentId, entry.day, entry);
+    } catch (error) {
+      // The user or the agent was deleted meanwhile: their usage went with them.
+      if (!isForeignKeyViolation(error)) throw error;
+      this.skipped(entry);
+    }
+  }
+
+  /**
+   * Today's (UTC) usage entry of the user with the agent, checked (whole numbers >= 0),
+   * for a caller that writes it in a statement of its own (the same upsert as record).
+   */
+  entry(userId: string, agentId: string, counts: UsageCounts): UsageEntry {
     for (const [name, value] of Object.entries(counts)) {
       if (!Number.isSafeInteger(value) || value < 0) {
         throw new TypeError(`usage ${name} must be a whole number >= 0 (got ${String(value)})`);
       }
     }
-    try {
-      await this.usage.add(userId, agentId, utcDay(new Date()), counts);
-    } catch (error) {
-      // The user or the agent was deleted meanwhile: their usage went with them.
-      if (!isForeignKeyViolation(error)) throw error;
-      this.logger.warn(`usage not recorded: user ${userId} or agent ${agentId} no longer exists`);
-    }
+    return { userId, agentId, day: utcDay(new Date()), ...counts };
+  }
+
+  /** Says that an entry was not recorded because its user or agent no longer exists. */
+  skipped(entry: UsageEntry): void {
+    this.logger.warn(
+      `usage not recorded: user ${entry.userId} or agent ${entry.agentId} no longer exists`,
+    );
   }
 
   /**
@@ -97,7 +122,8 @@ export class UsageService {
     return { messages, limit, remaining: limit === null ? null : Math.max(0, limit - messages) };
   }
 
-  private limitFor(principal: Principal): number | null {
+  /** Messages per UTC day the caller may send (CHAT_DAILY_LIMITS), null = no limit. */
+  limitFor(principal: Principal): number | null {
     return dailyLimitFor(principal.roles, this.config.chat.dailyLimits);
   }
 

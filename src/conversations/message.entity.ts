@@ -25,9 +25,16 @@ export enum MessageStatus {
   Error = 'error',
 }
 
-/** One message of a conversation. */
+/**
+ * One message of a conversation. At most one message per conversation is `streaming`
+ * (one generation at a time), which the database enforces.
+ */
 @Entity('messages')
 @Index('ix_messages_conversation_created', ['conversationId', 'createdAt', 'id'])
+@Index('ux_messages_streaming_conversation', ['conversationId'], {
+  unique: true,
+  where: `"status" = 'streaming'`,
+})
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -62,8 +69,9 @@ export class Message {
   errorCode!: string | null;
 
   /**
-   * Strictly increasing within a conversation (appendMessage sees to it) and millisecond
-   * precision, so (created_at, id) orders messages as written and the cursor round-trips.
+   * Strictly increasing within a conversation (appendMessage and the start of a chat
+   * exchange see to it) and millisecond precision, so (created_at, id) orders messages as
+   * written and the cursor round-trips.
    */
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt!: Date;

@@ -4,7 +4,8 @@ import type { EntityManager, Repository } from 'typeorm';
 import type { TimeCursor } from './conversations.mapper.js';
 import { Message, MessageRole, MessageStatus } from './message.entity.js';
 
-interface MessageRow {
+/** A message's columns as PostgreSQL returns them. */
+export interface MessageRow {
   id: string;
   conversation_id: string;
   role: MessageRole;
@@ -38,7 +39,8 @@ export interface MessagePatch {
   errorCode?: string | null;
 }
 
-const COLUMNS =
+/** The columns of a message, in MessageRow's names. */
+export const MESSAGE_COLUMNS =
   'id, conversation_id, role, content, status, model, prompt_tokens, completion_tokens, error_code, created_at';
 
 const PATCH_COLUMNS: Record<keyof MessagePatch, string> = {
@@ -87,7 +89,7 @@ export class MessagesRepository {
        SELECT conversation.id, $3::message_role, $4::text, $5::message_status, $6::varchar,
               $7::int, $8::int, $9::varchar, conversation.last_message_at
          FROM conversation
-       RETURNING ${COLUMNS}`,
+       RETURNING ${MESSAGE_COLUMNS}`,
       [
         conversationId,
         ownerId,
@@ -115,13 +117,13 @@ export class MessagesRepository {
     }
     if (sets.length === 0) {
       const rows: MessageRow[] = await this.messages.query(
-        `SELECT ${COLUMNS} FROM messages WHERE id = $1`,
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`,
         values,
       );
       return rows[0] ? toMessage(rows[0]) : null;
     }
     const [rows]: [MessageRow[], number] = await this.messages.query(
-      `UPDATE messages SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+      `UPDATE messages SET ${sets.join(', ')} WHERE id = $1 RETURNING ${MESSAGE_COLUMNS}`,
       values,
     );
     return rows[0] ? toMessage(rows[0]) : null;
@@ -137,7 +139,7 @@ export class MessagesRepository {
     const after = order === 'asc' ? '>' : '<';
     const direction = order === 'asc' ? 'ASC' : 'DESC';
     const rows: MessageRow[] = await this.messages.query(
-      `SELECT ${COLUMNS} FROM messages
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
         WHERE conversation_id = $1
           AND ($2::timestamptz IS NULL OR (created_at, id) ${after} ($2::timestamptz, $3::uuid))
         ORDER BY created_at ${direction}, id ${direction}
@@ -150,8 +152,8 @@ export class MessagesRepository {
   /** The latest `max` messages not still streaming, oldest first. */
   async history(conversationId: string, max: number): Promise<Message[]> {
     const rows: MessageRow[] = await this.messages.query(
-      `SELECT ${COLUMNS} FROM (
-         SELECT ${COLUMNS} FROM messages
+      `SELECT ${MESSAGE_COLUMNS} FROM (
+         SELECT ${MESSAGE_COLUMNS} FROM messages
           WHERE conversation_id = $1 AND status <> 'streaming'
           ORDER BY created_at DESC, id DESC
           LIMIT $2) latest
@@ -166,7 +168,7 @@ export class MessagesRepository {
   }
 }
 
-function toMessage(row: MessageRow): Message {
+export function toMessage(row: MessageRow): Message {
   const m = new Message();
   m.id = row.id;
   m.conversationId = row.conversation_id;

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { jsonBody, newUser, type TestUser } from '../support/accounts.js';
 import { OpenAiMock } from '../support/openai-mock.js';
-import { readSse } from '../support/sse.js';
-import { startTestApp, type TestApp } from '../setup/test-app.js';
+import { readSse, type SseEvent } from '../support/sse.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { startTestApp, testServerUrl, type TestApp } from '../setup/test-app.js';
+import { createDatabaseFromTemplate, dropDatabase, withDatabase } from '../setup/test-database.js';
 
 interface Msg {
   id: string;
@@ -42,6 +45,7 @@ const SEED = JSON.stringify([
     premium: true,
   },
   { slug: 'local', name: 'Local', systemPrompt: 'S', provider: 'local' },
+  { slug: 'default-model', name: 'Default model', systemPrompt: 'S', provider: 'openai' },
 ]);
 
 async function agentId(t: TestApp, user: TestUser, slug: string): Promise<string> {
@@ -95,6 +99,17 @@ async function waitFor<T>(
   }
 }
 
+/** Reads the whole stream, running `action` once when the first delta arrives. */
+async function readSseWith(res: Response, action: () => Promise<void>): Promise<SseEvent[]> {
+  let pending: Promise<void> | undefined;
+  const { events } = await readSse(res, (e) => {
+    if (e.event === 'delta' && !pending) pending = action();
+    return false;
+  });
+  await pending;
+  return events;
+}
+
 describe('chat over SSE against an OpenAI-compatible server', () => {
   let llm: OpenAiMock;
   let t: TestApp;
@@ -105,10 +120,11 @@ describe('chat over SSE against an OpenAI-compatible server', () => {
     t = await startTestApp({
       LLM_BASE_URL: llm.baseUrl,
       LLM_API_KEY: 'sk-test-key',
-      LLM_MODEL: 'mock-ok',
+      LLM_MODEL: 'mock-default',
       AGENTS_SEED: SEED,
       LLM_IDLE_TIMEOUT_MS: '1000',
       CHAT_HEARTBEAT_MS: '1000',
+      CHAT_MAX_STREAMS_PER_USER: '50',
     });
     user = await newUser(t);
   });
@@ -313,6 +329,194 @@ describe('chat over SSE against an OpenAI-compatible server', () => {
     }
   });
 
+  it('lets exactly one of simultaneous requests generate in a conversation (409 for the others)', async () => {
+    llm.intervalMs = 50;
+    llm.deltas = 10;
+    try {
+      const conversationId = await newConversation(t, user, 'ok');
+      const all = await Promise.all(
+        ['a', 'b', 'c', 'd', 'e'].map((content) => chat(t, user, conversationId, content)),
+      );
+      const started = all.filter((r) => r.status === 200);
+      expect(started).toHaveLength(1);
+      for (const refused of all.filter((r) => r.status !== 200)) {
+        expect(refused.status).toBe(409);
+        expect(((await refused.json()) as { code: string }).code).toBe('CHAT_IN_PROGRESS');
+      }
+      await readSse(started[0]);
+      expect((await messages(t, user, conversationId)).map((m) => m.status)).toEqual([
+        'complete',
+        'complete',
+      ]);
+    } finally {
+      llm.intervalMs = 5;
+      llm.deltas = 5;
+    }
+  });
+
+  it('keeps at most one streaming message per conversation in the database itself', async () => {
+    const conversationId = await newConversation(t, user, 'ok');
+    const db = t.app.get(DataSource);
+    const insert = () =>
+      db.query(
+        `INSERT INTO messages (conversation_id, role, content, status) VALUES ($1, 'assistant', '', 'streaming')`,
+        [conversationId],
+      );
+    await insert();
+    await expect(insert()).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('retires a generation left streaming by a process that died, and answers with the whole history', async () => {
+    const conversationId = await newConversation(t, user, 'ok');
+    for (const [role, content] of [
+      ['user', 'Earlier question'],
+      ['assistant', 'Earlier answer'],
+    ]) {
+      const res = await t.request(
+        `/api/v1/conversations/${conversationId}/messages`,
+        jsonBody({ role, content }, user.auth),
+      );
+      expect(res.status).toBe(201);
+    }
+    // A placeholder older than LLM_TIMEOUT_MS + 60 s, as a crashed process leaves it.
+    const db = t.app.get(DataSource);
+    const [stale] = await db.query<{ id: string }[]>(
+      `INSERT INTO messages (conversation_id, role, content, status, created_at)
+       VALUES ($1, 'assistant', '', 'streaming', now() - interval '10 minutes') RETURNING id`,
+      [conversationId],
+    );
+    const before = llm.requests.length;
+    const { events } = await readSse(await chat(t, user, conversationId, 'New question'));
+    expect(events[events.length - 1].event).toBe('message');
+    const saved = await messages(t, user, conversationId);
+    expect(saved.find((m) => m.id === stale.id)).toMatchObject({
+      status: 'error',
+      errorCode: 'INTERRUPTED',
+    });
+    expect(llm.requests[before].body.messages).toEqual([
+      { role: 'system', content: 'You are OK bot.' },
+      { role: 'user', content: 'Earlier question' },
+      { role: 'assistant', content: 'Earlier answer' },
+      { role: 'user', content: 'New question' },
+    ]);
+  });
+
+  it('applies the agent rules at the moment of the chat: grants, their revocation, the premium role, disabling', async () => {
+    const admin = await newUser(t, { roles: ['admin'] });
+    const created = await t.request(
+      '/api/v1/admin/agents',
+      jsonBody(
+        {
+          slug: 'vip-rules',
+          name: 'VIP rules',
+          systemPrompt: 'S',
+          provider: 'openai',
+          model: 'mock-ok',
+          premium: true,
+        },
+        admin.auth,
+      ),
+    );
+    expect(created.status).toBe(201);
+    const agent = (await created.json()) as { id: string };
+    const grantee = await newUser(t);
+    const grant = `/api/v1/admin/agents/${agent.id}/grants/${grantee.id}`;
+    expect((await t.request(grant, jsonBody({}, admin.auth, 'PUT'))).status).toBe(200);
+    const granted = await newConversation(t, grantee, 'vip-rules');
+    const { events } = await readSse(await chat(t, grantee, granted, 'with a grant'));
+    expect(events[events.length - 1].event).toBe('message');
+
+    expect((await t.request(grant, { method: 'DELETE', headers: admin.auth })).status).toBe(204);
+    const revoked = await chat(t, grantee, granted, 'without it');
+    expect(revoked.status).toBe(403);
+    expect(((await revoked.json()) as { code: string }).code).toBe('AGENT_PREMIUM_REQUIRED');
+    expect(await messages(t, grantee, granted)).toHaveLength(2);
+
+    const premium = await newUser(t, { roles: ['premium'] });
+    const byRole = await newConversation(t, premium, 'vip-rules');
+    const answered = await readSse(await chat(t, premium, byRole, 'by role'));
+    expect(answered.events[answered.events.length - 1].event).toBe('message');
+
+    const disabling = await t.request(`/api/v1/admin/agents/${agent.id}/disable`, {
+      method: 'POST',
+      headers: admin.auth,
+    });
+    expect(disabling.status).toBe(200);
+    const disabled = await chat(t, premium, byRole, 'disabled now');
+    expect(disabled.status).toBe(403);
+    expect(((await disabled.json()) as { code: string }).code).toBe('AGENT_DISABLED');
+    expect(await messages(t, premium, byRole)).toHaveLength(2);
+  });
+
+  it("counts the answer in the caller's usage of the agent", async () => {
+    const own = await newUser(t);
+    const conversationId = await newConversation(t, own, 'ok');
+    await readSse(await chat(t, own, conversationId, 'count me'));
+    const usage = (await (await t.request('/api/v1/usage/me', { headers: own.auth })).json()) as {
+      rows: {
+        agentSlug: string;
+        messages: number;
+        promptTokens: number;
+        completionTokens: number;
+      }[];
+    };
+    expect(usage.rows).toEqual([
+      expect.objectContaining({
+        agentSlug: 'ok',
+        messages: 1,
+        promptTokens: 42,
+        completionTokens: 5,
+      }),
+    ]);
+  });
+
+  it('saves and counts every answer when many end at once', async () => {
+    const own = await newUser(t);
+    const ids = await Promise.all(Array.from({ length: 20 }, () => newConversation(t, own, 'ok')));
+    const streams = await Promise.all(ids.map((id, i) => chat(t, own, id, `question ${i}`)));
+    const ends = await Promise.all(streams.map(async (res) => (await readSse(res)).events.pop()));
+    expect(ends.map((e) => e?.event)).toEqual(ids.map(() => 'message'));
+    for (const id of ids) {
+      expect((await messages(t, own, id)).map((m) => m.status)).toEqual(['complete', 'complete']);
+    }
+    const usage = (await (await t.request('/api/v1/usage/me', { headers: own.auth })).json()) as {
+      totals: { messages: number; promptTokens: number; completionTokens: number };
+    };
+    expect(usage.totals).toEqual({ messages: 20, promptTokens: 20 * 42, completionTokens: 20 * 5 });
+  });
+
+  it("runs an agent that names no model with the deployment's (LLM_MODEL)", async () => {
+    const conversationId = await newConversation(t, user, 'default-model');
+    const before = llm.requests.length;
+    const { events } = await readSse(await chat(t, user, conversationId, 'which model?'));
+    expect(events[0].event).toBe('user-message');
+    expect(events[events.length - 1].data).toMatchObject({ model: 'mock-default' });
+    expect(llm.requests[before].body.model).toBe('mock-default');
+  });
+
+  it('ends the stream with an error event when the conversation is deleted while answering', async () => {
+    llm.intervalMs = 100;
+    llm.deltas = 10;
+    try {
+      const conversationId = await newConversation(t, user, 'ok');
+      const res = await chat(t, user, conversationId, 'answer slowly');
+      const events = await readSseWith(res, async () => {
+        const deleted = await t.request(`/api/v1/conversations/${conversationId}`, {
+          method: 'DELETE',
+          headers: user.auth,
+        });
+        expect(deleted.status).toBe(204);
+      });
+      expect(events[events.length - 1]).toMatchObject({
+        event: 'error',
+        data: { code: 'MESSAGE_NOT_FOUND', partial: { status: 'streaming' } },
+      });
+    } finally {
+      llm.intervalMs = 5;
+      llm.deltas = 5;
+    }
+  });
+
   it('refuses premium agents without the role, and conversations of others (404)', async () => {
     const admin = await newUser(t, { roles: ['premium'] });
     const vip = await newConversation(t, admin, 'vip');
@@ -396,5 +600,52 @@ describe('chat limits and the local development agent', () => {
       partial: { status: 'aborted' },
     });
     await local.close({ appClosed: true });
+  });
+});
+
+describe('chat while PostgreSQL goes away', () => {
+  const serverUrl = testServerUrl();
+  let databaseName: string;
+  let proxy: TcpProxy;
+  let llm: OpenAiMock;
+  let t: TestApp;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    llm = await new OpenAiMock().start();
+    databaseName = await createDatabaseFromTemplate(serverUrl, process.env.MERIDIAN_TEST_TEMPLATE!);
+    proxy = TcpProxy.forUrl(serverUrl, 5432);
+    await proxy.start();
+    t = await startTestApp({
+      DATABASE_URL: proxy.rewrite(withDatabase(serverUrl, databaseName)),
+      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_MODEL: 'mock-ok',
+      AGENTS_SEED: SEED,
+    });
+    user = await newUser(t);
+  });
+  afterAll(async () => {
+    await proxy.restore();
+    await t.close();
+    await proxy.stop();
+    await dropDatabase(serverUrl, databaseName);
+    await llm.stop();
+  });
+
+  it('ends the stream with a DATABASE_UNAVAILABLE error event when the answer cannot be saved', async () => {
+    llm.intervalMs = 100;
+    llm.deltas = 10;
+    const conversationId = await newConversation(t, user, 'ok');
+    const res = await chat(t, user, conversationId, 'answer slowly');
+    expect(res.status).toBe(200);
+    const events = await readSseWith(res, () => proxy.cut());
+    // Every delta arrived; the end could not be saved, and the stream says so.
+    expect(events.filter((e) => e.event === 'delta')).toHaveLength(10);
+    expect(events[events.length - 1]).toMatchObject({
+      event: 'error',
+      data: { code: 'DATABASE_UNAVAILABLE', partial: { status: 'streaming' } },
+    });
+    await proxy.restore();
   });
 });

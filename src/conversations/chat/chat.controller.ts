@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Logger, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiExtraModels,
@@ -9,7 +9,11 @@ import {
 } from '@nestjs/swagger';
 import { AgentErrorCode } from '../../agents/agents.errors.js';
 import { ApiProblems } from '../../core/errors/api-problems.decorator.js';
+import { AppException } from '../../core/errors/app.exception.js';
+import { isDatabaseUnavailable } from '../../core/errors/dependency-errors.js';
+import { CoreErrorCode } from '../../core/errors/error-codes.js';
 import { CONVERSATION_NOT_FOUND } from '../conversations.controller.js';
+import { ConversationErrorCode } from '../conversations.errors.js';
 import { CHAT_IN_PROGRESS } from './chat.repository.js';
 import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
@@ -38,6 +42,8 @@ import { MessageStatus } from '../message.entity.js';
 @ApiBearerAuth('bearer')
 @Controller('conversations')
 export class ChatController {
+  private readonly logger = new Logger('Chat');
+
   constructor(
     private readonly chat: ChatService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,7 +59,9 @@ export class ChatController {
       '- `user-message`: the saved user message (a Message), first;\n' +
       '- `delta`: `{text}`, the next piece of the answer, repeated;\n' +
       '- `message`: the saved assistant message (a Message with its tokens) plus `finishReason`, last when the answer completes;\n' +
-      '- `error`: `{code, message, partial}`, last when it ends early, `partial` being the assistant message saved with what arrived.\n\n' +
+      '- `error`: `{code, message, partial}`, last when it ends early, `partial` being the assistant message saved with what arrived; ' +
+      'when that end itself could not be saved (`DATABASE_UNAVAILABLE`, `MESSAGE_NOT_FOUND`: the conversation was deleted or cleared meanwhile, `INTERNAL_ERROR`), ' +
+      '`partial` is the message as saved when the stream started (status `streaming`, until it is retired as `error` `INTERRUPTED`).\n\n' +
       'Comment lines (`: ping`) every CHAT_HEARTBEAT_MS are heartbeats. The schema of the stream is that of one event. ' +
       'With `Accept: application/json` the same call returns the finished exchange in one response. ' +
       'Every refusal (404, 403, 409, 429) comes before the stream starts, as problem details.',
@@ -145,32 +153,55 @@ export class ChatController {
 
     reply.hijack();
     const sse = new SseWriter(reply.raw, reply.getHeaders(), this.config.chat.heartbeatMs);
-    const outcome: ChatOutcome = await this.chat.generate(
-      principal,
-      agent,
-      exchange,
-      {
-        userMessageSaved: (ex) => sse.event('user-message', toMessageDto(ex.userMessage)),
-        delta: (text) => sse.event('delta', { text }),
-      },
-      abort,
-    );
-    const result = toChatResult(outcome);
-    if (outcome.status === MessageStatus.Complete) {
-      sse.event('message', { ...result.message, finishReason: outcome.finishReason });
-    } else {
+    try {
+      const outcome: ChatOutcome = await this.chat.generate(
+        principal,
+        agent,
+        exchange,
+        {
+          userMessageSaved: (ex) => sse.event('user-message', toMessageDto(ex.userMessage)),
+          delta: (text) => sse.event('delta', { text }),
+        },
+        abort,
+      );
+      const result = toChatResult(outcome);
+      if (outcome.status === MessageStatus.Complete) {
+        sse.event('message', { ...result.message, finishReason: outcome.finishReason });
+      } else {
+        sse.event('error', {
+          code: outcome.errorCode,
+          message:
+            outcome.status === MessageStatus.Aborted
+              ? 'The answer was stopped.'
+              : 'The model provider failed; the partial answer was saved.',
+          partial: result.message,
+        });
+      }
+    } catch (err) {
+      // The end of the answer could not be saved: the stream still ends with an event.
+      const unavailable = isDatabaseUnavailable(err);
+      const code = unavailable ? CoreErrorCode.DatabaseUnavailable : saveFailureCode(err);
+      if (unavailable) {
+        this.logger.warn({ msg: 'answer not saved: the database is unavailable', conversationId });
+      } else {
+        this.logger.error({ msg: 'answer not saved', conversationId, err });
+      }
       sse.event('error', {
-        code: outcome.errorCode,
-        message:
-          outcome.status === MessageStatus.Aborted
-            ? 'The answer was stopped.'
-            : 'The model provider failed; the partial answer was saved.',
-        partial: result.message,
+        code,
+        message: 'The answer could not be saved.',
+        partial: toMessageDto(exchange.assistantMessage),
       });
+    } finally {
+      sse.end();
+      reply.raw.off('close', onClose);
     }
-    sse.end();
-    reply.raw.off('close', onClose);
   }
+}
+
+/** The `error` event's code when the end of an answer could not be saved (but not reached). */
+function saveFailureCode(err: unknown): string {
+  const gone: string = ConversationErrorCode.MessageNotFound;
+  return err instanceof AppException && err.code === gone ? gone : CoreErrorCode.InternalError;
 }
 
 function wantsJson(accept: string | undefined): boolean {

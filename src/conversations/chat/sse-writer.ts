@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http';
 
-/** Writes text/event-stream frames to a raw response, with heartbeats for idle proxies. */
+/**
+ * Writes text/event-stream frames to a raw response, with heartbeats for idle proxies.
+ * Write the first event right after constructing it: that sends the headers too.
+ */
 export class SseWriter {
   private heartbeat?: NodeJS.Timeout;
   private ended = false;
@@ -10,6 +13,8 @@ export class SseWriter {
     headers: Record<string, string | number | string[] | undefined>,
     heartbeatMs: number,
   ) {
+    // Not flushed on their own: the headers leave with the first event (the chat writes
+    // one at once), in one write to the socket rather than two.
     res.writeHead(200, {
       ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -17,7 +22,6 @@ export class SseWriter {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.flushHeaders();
     this.heartbeat = setInterval(() => this.comment('ping'), heartbeatMs);
     this.heartbeat.unref();
   }

@@ -8,6 +8,7 @@ import { AddAgents1795303162837 } from './1795303162837-AddAgents.js';
 import { AddConversations1795303265183 } from './1795303265183-AddConversations.js';
 import { LoginAttemptAccounts1796160392531 } from './1796160392531-LoginAttemptAccounts.js';
 import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedParts.js';
+import { OneGenerationPerConversation1796163667206 } from './1796163667206-OneGenerationPerConversation.js';
 import { IdentityChangeNotifications1796170000000 } from './1796170000000-IdentityChangeNotifications.js';
 
 export const MIGRATIONS = [
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   AddConversations1795303265183,
   LoginAttemptAccounts1796160392531,
   AddMailMaskedParts1796161144898,
+  OneGenerationPerConversation1796163667206,
   IdentityChangeNotifications1796170000000,
 ];

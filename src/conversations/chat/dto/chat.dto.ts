@@ -37,6 +37,9 @@ export const CHAT_STREAM_ERROR_CODES = [
   'PROVIDER_ERROR',
   'PROVIDER_UNAVAILABLE',
   'PROVIDER_REJECTED',
+  'DATABASE_UNAVAILABLE',
+  'MESSAGE_NOT_FOUND',
+  'INTERNAL_ERROR',
 ] as const;
 
 /** `delta` event data: the next piece of the answer. */
@@ -57,7 +60,9 @@ export class ChatErrorDataDto {
     enum: CHAT_STREAM_ERROR_CODES,
     example: 'PROVIDER_TIMEOUT',
     description:
-      'GENERATION_ABORTED: stopped; SERVER_SHUTTING_DOWN: the server is restarting; PROVIDER_*: the model provider timed out, failed, was unreachable or refused.',
+      'GENERATION_ABORTED: stopped; SERVER_SHUTTING_DOWN: the server is restarting; PROVIDER_*: the model provider timed out, failed, was unreachable or refused; ' +
+      'DATABASE_UNAVAILABLE: the database could not be reached (to read the history or to save the answer); ' +
+      'MESSAGE_NOT_FOUND: the conversation was deleted or cleared while answering; INTERNAL_ERROR: the answer could not be saved.',
   })
   code!: (typeof CHAT_STREAM_ERROR_CODES)[number];
 
@@ -66,7 +71,8 @@ export class ChatErrorDataDto {
 
   @ApiProperty({
     type: () => MessageDto,
-    description: 'The assistant message as saved (status aborted or error, the text that arrived).',
+    description:
+      'The assistant message as saved (status aborted or error, the text that arrived); when the end could not be saved, as saved when the stream started (status streaming).',
   })
   partial!: MessageDto;
 }
