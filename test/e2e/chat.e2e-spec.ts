@@ -648,4 +648,32 @@ describe('chat while PostgreSQL goes away', () => {
     });
     await proxy.restore();
   });
+
+  it('saves a complete answer when the database comes back within seconds of its end', async () => {
+    llm.intervalMs = 100;
+    llm.deltas = 10;
+    const conversationId = await newConversation(t, user, 'ok');
+    const res = await chat(t, user, conversationId, 'answer slowly');
+    // The provider ends 100 ms after its last delta: the end is written while cut.
+    let outage: Promise<void> | undefined;
+    let deltas = 0;
+    const { events } = await readSse(res, (e) => {
+      if (e.event === 'delta' && ++deltas === 10) {
+        outage = proxy
+          .cut()
+          .then(() => new Promise((r) => setTimeout(r, 300)))
+          .then(() => proxy.restore());
+      }
+      return false;
+    });
+    await outage;
+    expect(events[events.length - 1]).toMatchObject({
+      event: 'message',
+      data: { status: 'complete', content: 'w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 ' },
+    });
+    expect((await messages(t, user, conversationId)).map((m) => m.status)).toEqual([
+      'complete',
+      'complete',
+    ]);
+  });
 });

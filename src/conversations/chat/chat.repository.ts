@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { PoolClient, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import {
@@ -8,6 +8,7 @@ import {
   type AgentRow,
 } from '../../agents/agents.repository.js';
 import type { UsageEntry } from '../../agents/usage.repository.js';
+import { isDatabaseUnavailable } from '../../core/errors/dependency-errors.js';
 import type { Message } from '../message.entity.js';
 import { Batcher } from './batcher.js';
 import {
@@ -262,6 +263,9 @@ type SavedEnd = { message: Message; usageRecorded: boolean } | null;
 /** At most this many ends go in one statement. */
 const MAX_ENDS_PER_STATEMENT = 500;
 
+/** Waits before writing ends again when the database could not be reached. */
+const END_RETRY_DELAYS_MS = [1000, 2000];
+
 /**
  * The SQL of an exchange: its start (one round trip) and its end (one round trip, shared
  * with the other ends written at the same time). They run as named prepared statements:
@@ -270,6 +274,8 @@ const MAX_ENDS_PER_STATEMENT = 500;
  */
 @Injectable()
 export class ChatRepository {
+  private readonly logger = new Logger('Chat');
+
   constructor(private readonly dataSource: DataSource) {}
 
   async startExchange(req: ExchangeRequest): Promise<ExchangeStart> {
@@ -319,9 +325,29 @@ export class ChatRepository {
   }
 
   private readonly ends = new Batcher<PendingEnd, SavedEnd>(
-    (batch) => this.writeEnds(batch),
+    (batch) => this.writeEndsPatiently(batch),
     MAX_ENDS_PER_STATEMENT,
   );
+
+  /**
+   * writeEnds, tried again while the database cannot be reached (a pool whose queue
+   * outlasts DATABASE_CONNECT_TIMEOUT_MS under a burst, a restart): the answers are
+   * complete and their clients are waiting for the last event.
+   */
+  private async writeEndsPatiently(batch: PendingEnd[]): Promise<SavedEnd[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.writeEnds(batch);
+      } catch (error) {
+        const delay = END_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || !isDatabaseUnavailable(error)) throw error;
+        this.logger.warn(
+          `saving ${batch.length} answer(s) failed (database unavailable); retrying in ${delay} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 
   private async writeEnds(batch: PendingEnd[]): Promise<SavedEnd[]> {
     let rows: FinishRow[];
