@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '0' },
     'cold-repeats': { type: 'string', default: '3' },
     'quiet-wait': { type: 'string', default: '60' },
     'quiet-threshold': { type: 'string', default: '0.2' },
@@ -75,6 +76,8 @@ if (args.help) {
   --duration S        measured seconds per server and target (default 10)
   --warmup S          warm-up seconds before each measured run (default 2)
   --connections N     concurrent connections (default 50)
+  --rate R            fixed offered load in requests/s over all connections (default 0:
+                      as fast as the server answers)
   --cold-repeats N    warm restarts measured per mode (default 3)
   --quiet-wait S      before each measurement, wait up to S seconds for the machine to be quiet
                       (default 60; 0 = do not wait). Recorded with each figure either way
@@ -107,6 +110,7 @@ const opts = {
   durationSec: Math.max(1, positiveInt('duration', args.duration, 600)),
   warmupSec: positiveInt('warmup', args.warmup, 120),
   connections: Math.max(1, positiveInt('connections', args.connections, 1000)),
+  rate: positiveInt('rate', args.rate, 1_000_000),
   coldRepeats: positiveInt('cold-repeats', args['cold-repeats'], 20),
   scenarios: args.scenario,
   quietWaitMs: positiveInt('quiet-wait', args['quiet-wait'], 3600) * 1000,
@@ -378,6 +382,7 @@ async function measureLoad(extDbUrl) {
             connections: target.connections ?? opts.connections,
             durationSec: target.durationSec ?? opts.durationSec,
             warmupSec: opts.warmupSec,
+            rate: opts.rate || undefined,
           };
           const results = [];
           log(`load: ${scenario.name}: ${target.name} on Meridian`);
@@ -481,6 +486,7 @@ async function main() {
       connections: opts.connections,
       durationSec: opts.durationSec,
       warmupSec: opts.warmupSec,
+      rate: opts.rate || null,
       poolSize: POOL_SIZE,
     };
   }

@@ -22,7 +22,8 @@ import { MetricsService } from './core/metrics/metrics.service.js';
 import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
 import { RouteTable } from './core/http/route-table.js';
-import { registerSecurityHeaders } from './core/http/security-headers.js';
+import { lazyRequestLogger } from './core/logging/request-logger.js';
+import { SecurityHeaders } from './core/http/security-headers.js';
 import {
   invalidStrings,
   paramDefects,
@@ -67,6 +68,7 @@ export async function createApp(
   const routes = new RouteTable();
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    childLoggerFactory: lazyRequestLogger as never,
     logController: new LogController({
       disableRequestLogging: true,
       requestIdLogLabel: 'requestId',
@@ -122,26 +124,7 @@ export async function createApp(
   registerJsonBodyParser(fastify);
 
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    const defects = [...paramDefects(request.params), ...queryDefects(request.url)];
-    done(defects.length > 0 ? invalidStrings(defects) : undefined);
-  });
-  if (!options.preview) {
-    const shutdown = app.get(ShutdownState);
-    // While shutting down, every response closes its connection so keep-alive clients
-    // move to another replica and the listener can drain.
-    fastify.addHook('onSend', (_request, reply, payload, done) => {
-      if (shutdown.shuttingDown) void reply.header('connection', 'close');
-      done(null, payload);
-    });
-    registerRequestObservation(fastify, app.get(MetricsService));
-  }
-
-  registerSecurityHeaders(fastify, {
+  const security = new SecurityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],
@@ -154,6 +137,27 @@ export async function createApp(
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
+    security.apply(reply);
+    done();
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const defects = [...paramDefects(request.params), ...queryDefects(request.url)];
+    done(defects.length > 0 ? invalidStrings(defects) : undefined);
+  });
+  if (!options.preview) {
+    const shutdown = app.get(ShutdownState);
+    // While shutting down, every response closes its connection so keep-alive clients
+    // move to another replica and the listener can drain.
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      security.applyToDocument(reply);
+      if (shutdown.shuttingDown) void reply.header('connection', 'close');
+      done(null, payload);
+    });
+    registerRequestObservation(fastify, app.get(MetricsService));
+  }
+
   if (config.http.corsOrigins.length > 0) {
     const any = config.http.corsOrigins.includes('*');
     await app.register(cors, {

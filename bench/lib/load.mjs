@@ -6,7 +6,7 @@ import { measureCpu, measureCpuBreakdown } from './cpu.mjs';
 import { assertLoopbackUrl } from './net.mjs';
 import { percentileSorted, SampleBuffer } from './stats.mjs';
 
-function autocannonOptions({ url, method = 'GET', headers, body, connections, durationSec }) {
+function autocannonOptions({ url, method = 'GET', headers, body, connections, durationSec, rate }) {
   assertLoopbackUrl(url);
   return {
     url,
@@ -20,6 +20,9 @@ function autocannonOptions({ url, method = 'GET', headers, body, connections, du
     pipelining: 1,
     duration: durationSec,
     timeout: 10,
+    // A fixed offered load (requests per second over all connections), so two servers are
+    // compared doing the same work at the same rate rather than each at its own limit.
+    ...(rate ? { overallRate: rate } : {}),
   };
 }
 
@@ -38,11 +41,20 @@ export async function runLoad({
   connections = 50,
   durationSec = 10,
   warmupSec = 2,
+  rate,
   pid,
 }) {
   if (warmupSec > 0) {
     await autocannon(
-      autocannonOptions({ url, method, headers, body, connections, durationSec: warmupSec }),
+      autocannonOptions({
+        url,
+        method,
+        headers,
+        body,
+        connections,
+        durationSec: warmupSec,
+        rate,
+      }),
     );
   }
   const samples = new SampleBuffer();
@@ -52,7 +64,7 @@ export async function runLoad({
   const loadGenCpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const instance = autocannon(
-    autocannonOptions({ url, method, headers, body, connections, durationSec }),
+    autocannonOptions({ url, method, headers, body, connections, durationSec, rate }),
   );
   instance.on('response', (_client, statusCode, resBytes, responseTime) => {
     if (statusCode >= 200 && statusCode < 300) {
@@ -74,6 +86,7 @@ export async function runLoad({
     connections,
     durationSec,
     warmupSec,
+    rate: rate ?? null,
     wallSeconds: round(wallSeconds, 3),
     requests2xx: ok,
     non2xx: result.non2xx,

@@ -154,12 +154,24 @@ describe('HTTP contract', () => {
     expect(((await unsafe.json()) as Problem).requestId).toBe(generated);
   });
 
-  it('sends security headers', async () => {
-    const res = await t.request('/health/live');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(res.headers.get('x-powered-by')).toBeNull();
+  it("sends OWASP's API security headers, and helmet's page set on documents", async () => {
+    for (const path of ['/health/live', '/api/v1/auth/me', '/api/v1/no-such-route']) {
+      const res = await t.request(path);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+    const page = await t.request('/docs');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('serves the OpenAPI document and Swagger UI', async () => {

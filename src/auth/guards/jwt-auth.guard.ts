@@ -8,7 +8,8 @@ import {
   isDatabaseUnavailable,
 } from '../../core/errors/dependency-errors.js';
 import { KeySetUnavailable } from '../remote-jwks.js';
-import { IS_PUBLIC, type RequestWithPrincipal } from '../decorators/auth.decorators.js';
+import type { RequestWithPrincipal } from '../decorators/auth.decorators.js';
+import { routePolicy } from './route-policy.js';
 import { AuthErrorCode } from '../auth-error-codes.js';
 import { BEARER, JwtStrategy } from '../jwt.strategy.js';
 import { VerifiedTokens } from '../verified-tokens.js';
@@ -32,11 +33,7 @@ export class JwtAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    if (routePolicy(this.reflector, context).isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<RequestWithPrincipal>();
     // A token this process verified moments ago needs no second signature check; the

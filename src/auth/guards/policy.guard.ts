@@ -2,12 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AppException } from '../../core/errors/app.exception.js';
 import { AuthErrorCode } from '../auth-error-codes.js';
-import {
-  IS_PUBLIC,
-  REQUIRED_PERMISSIONS,
-  REQUIRED_ROLES,
-  type RequestWithPrincipal,
-} from '../decorators/auth.decorators.js';
+import type { RequestWithPrincipal } from '../decorators/auth.decorators.js';
+import { routePolicy } from './route-policy.js';
 
 /** Enforces @Roles (any of) and @Permissions (all of) after authentication. */
 @Injectable()
@@ -15,23 +11,18 @@ export class PolicyGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const { isPublic, roles, permissions } = routePolicy(this.reflector, context);
+    if (isPublic) return true;
     const principal = context.switchToHttp().getRequest<RequestWithPrincipal>().user;
     if (!principal) return false;
-    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles?.length && !roles.some((r) => principal.roles.includes(r))) {
+    if (roles.length > 0 && !roles.some((r) => principal.roles.includes(r))) {
       throw new AppException(
         403,
         AuthErrorCode.MissingRole,
         `This needs one of the roles: ${roles.join(', ')}.`,
       );
     }
-    const permissions = this.reflector.getAllAndOverride<string[] | undefined>(
-      REQUIRED_PERMISSIONS,
-      targets,
-    );
-    const missing = (permissions ?? []).filter((p) => !principal.permissions.includes(p));
+    const missing = permissions.filter((p) => !principal.permissions.includes(p));
     if (missing.length > 0) {
       throw new AppException(
         403,

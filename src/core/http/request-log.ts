@@ -22,8 +22,11 @@ export function registerRequestObservation(
     metrics.observeHttp(request.method, route, reply.statusCode, ms / 1000);
     if (UNLOGGED.test(route)) return;
     const level = reply.statusCode >= 500 ? 'error' : 'info';
-    request.log[level](
+    // The root logger with the request id as a field: the same line a request's child
+    // logger would write, without making one per request.
+    fastify.log[level](
       {
+        requestId: request.id,
         method: request.method,
         route,
         url: redactRequestUrl(request.url),

@@ -16,6 +16,7 @@ const QUEUE_STATES = [
 export class MetricsService {
   readonly registry = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly httpChildren = new Map<string, { observe(value: number): void }>();
   private queues: Queue[] = [];
 
   constructor() {
@@ -51,7 +52,16 @@ export class MetricsService {
   }
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status: String(status) }, seconds);
+    // One child per label set, found by a string key: cheaper than prom-client hashing
+    // the label object on every request. Routes are the registered patterns, so the
+    // set is bounded.
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels({ method, route, status: String(status) });
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
