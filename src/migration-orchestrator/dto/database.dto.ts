@@ -18,7 +18,7 @@ import { DatabaseType, TlsMode } from '../orchestrator.types.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-const PATTERN = /^[A-Za-z_%][A-Za-z0-9_$%]*$/;
+const PATTERN = /^[A-Za-z_%\\][A-Za-z0-9_$%\\]*$/;
 const TAG = /^[A-Za-z0-9][\w.:-]*$/;
 const toBool = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;

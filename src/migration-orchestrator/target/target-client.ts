@@ -87,6 +87,8 @@ const CONNECTION_CODES = new Set([
 
 /** True for failures to reach the server (retried), false for SQL errors (never retried). */
 export function isConnectionError(err: unknown): boolean {
+  if (err instanceof AggregateError && err.errors.length > 0 && isConnectionError(err.errors[0]))
+    return true;
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: string }).code;
   if (code && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
@@ -97,10 +99,13 @@ export function isConnectionError(err: unknown): boolean {
 
 /** The driver's reason, without anything that could carry a credential. */
 export function driverReason(err: unknown): string {
-  if (!(err instanceof Error)) return 'unknown error';
-  const code = (err as { code?: string }).code;
-  const message = err.message.replace(/password=\S+/gi, 'password=***').slice(0, 500);
-  return code && !message.includes(code) ? `${message} (${code})` : message;
+  if (err instanceof AggregateError && err.errors.length > 0) return driverReason(err.errors[0]);
+  if (typeof err !== 'object' || err === null) return 'unknown error';
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  const text = (typeof message === 'string' && message ? message : 'connection failed')
+    .replace(/password=\S+/gi, 'password=***')
+    .slice(0, 500);
+  return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
 }
 
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
