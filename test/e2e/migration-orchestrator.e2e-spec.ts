@@ -88,16 +88,21 @@ describe('migration orchestrator', () => {
       return rows as Json[];
     });
 
+  // A login role of its own, whose password is known only to this suite.
+  const role = `orch_${Math.random().toString(36).slice(2, 10)}`;
   const register = (body: Json) =>
     post('/api/v1/databases', {
       host: server.host,
       port: server.port,
-      user: server.user,
+      user: role,
       password: PASSWORD,
       ...body,
     });
 
   beforeAll(async () => {
+    await onServer(serverUrl, (c) =>
+      c.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${PASSWORD}'`),
+    );
     sql
       .write('admin', 'V1__accounts.sql', 'CREATE TABLE accounts (id int PRIMARY KEY);\n')
       .write('admin', 'V2__plans.sql', 'CREATE TABLE plans (id int PRIMARY KEY);\n')
@@ -156,6 +161,7 @@ describe('migration orchestrator', () => {
   afterAll(async () => {
     await t?.close();
     for (const name of Object.values(dbs)) await dropTargetDatabase(serverUrl, name);
+    await onServer(serverUrl, (c) => c.query(`DROP ROLE IF EXISTS ${role}`));
     sql.cleanup();
   });
 
