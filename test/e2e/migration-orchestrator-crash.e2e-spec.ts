@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return --
+   every response is checked against openapi.json by TestApp.request; the suite reads the
+   bodies as loose JSON. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, testServerUrl, type TestApp } from '../setup/test-app.js';
 import { onServer } from '../setup/test-database.js';
@@ -11,7 +14,7 @@ import {
 } from '../support/target-databases.js';
 import { startMeridianProcess, type MeridianProcess } from '../support/worker-process.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a worker killed (SIGKILL) in the middle of a target', () => {

@@ -1,3 +1,7 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access,
+   @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return --
+   every response is checked against openapi.json by TestApp.request; the suite reads the
+   bodies as loose JSON. */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueueProducer } from '../../src/queue/queue-producer.service.js';
@@ -14,7 +18,7 @@ import {
   SqlSource,
 } from '../support/target-databases.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const PASSWORD = `pw-${Math.random().toString(36).slice(2)}-never-shown`;
 const TENANTS = 24;
