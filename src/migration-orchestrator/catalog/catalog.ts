@@ -175,6 +175,8 @@ export function validateCatalog(files: CatalogFile[], problems: CatalogProblem[]
       }
     }
   }
+  // The cycle check needs one file per version: after a duplicate it would only repeat it.
+  if (problems.some((p) => p.message.startsWith('duplicate'))) return;
   // Cycle check over versions: each version needs the one before it of its type, and its headers.
   const edges = new Map<string, { to: string; file: string }[]>();
   const add = (from: string, to: string, file: string) =>

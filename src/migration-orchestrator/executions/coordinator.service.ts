@@ -4,7 +4,7 @@ import { JobName } from '../../queue/queue.constants.js';
 import { OrchestratorErrorCode as C } from '../orchestrator.errors.js';
 import { ExecutionStatus, FINISHED_EXECUTION, OnError } from '../orchestrator.types.js';
 import { ExecutionsRepository } from './executions.repository.js';
-import { TargetRunner } from './target-runner.service.js';
+import { LaneConnections, TargetRunner } from './target-runner.service.js';
 
 export const laneJobId = (executionId: string, wave: number, lane: number) =>
   `lane-${executionId}-w${wave}-l${lane}`;
@@ -110,12 +110,16 @@ export class Coordinator {
   async lane(executionId: string, wave: number, lane: string): Promise<void> {
     const execution = await this.repo.findById(executionId);
     if (!execution) return;
-    for (;;) {
-      if (await this.repo.isStopping(executionId, wave)) break;
-      const target = await this.repo.claim(executionId, wave, lane);
-      if (!target) break;
-      await this.repo.setCurrentTarget(executionId, `${target.databaseName}/${target.schemaName}`);
-      await this.runner.run(execution, target);
+    const connections = new LaneConnections();
+    try {
+      for (;;) {
+        if (await this.repo.isStopping(executionId, wave)) break;
+        const target = await this.repo.claim(executionId, wave, lane);
+        if (!target) break;
+        await this.runner.run(execution, target, connections);
+      }
+    } finally {
+      await connections.closeAll();
     }
     await this.kick(executionId);
   }

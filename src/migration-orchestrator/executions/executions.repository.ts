@@ -230,20 +230,27 @@ export class ExecutionsRepository {
    * lane re-delivered after its worker died resumes it), else the next pending one.
    */
   async claim(executionId: string, wave: number, lane: string): Promise<ExecutionTarget | null> {
-    const rows = await this.ds.query<{ id: string }[][]>(
+    const result = await this.ds.query<[Record<string, unknown>[], number]>(
       `WITH next AS (
          SELECT id FROM orchestrator_execution_targets
           WHERE execution_id = $1 AND wave = $2
             AND (status = 'pending' OR (status = 'running' AND lane = $3))
           ORDER BY (status = 'running') DESC, ordinal
-          LIMIT 1 FOR UPDATE SKIP LOCKED)
-       UPDATE orchestrator_execution_targets t
-          SET status = 'running', lane = $3, attempts = t.attempts + 1,
-              started_at = coalesce(t.started_at, now())
-         FROM next WHERE t.id = next.id RETURNING t.id`,
+          LIMIT 1 FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE orchestrator_execution_targets t
+            SET status = 'running', lane = $3, attempts = t.attempts + 1,
+                started_at = coalesce(t.started_at, now())
+           FROM next WHERE t.id = next.id RETURNING t.id, t.database_name, t.schema_name),
+       current AS (
+         UPDATE orchestrator_executions e
+            SET current_target = c.database_name || '/' || c.schema_name
+           FROM claimed c WHERE e.id = $1 RETURNING e.id)
+       SELECT id FROM claimed`,
       [executionId, wave, lane],
     );
-    const id = (rows as unknown as [{ id: string }[], number])[0]?.[0]?.id;
+    const rows = Array.isArray(result[0]) ? result[0] : (result as unknown as { id: string }[]);
+    const id = (rows[0] as { id?: string } | undefined)?.id;
     return id ? this.targets.findOneBy({ id }) : null;
   }
 

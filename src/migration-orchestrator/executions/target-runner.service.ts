@@ -20,6 +20,7 @@ import {
   openTarget,
 } from '../target/target-client.js';
 import { TargetInspector } from '../target/target-inspector.js';
+import type { TargetDatabase } from '../target-database.entity.js';
 import type { ExecutionTarget, TargetFile } from './execution-target.entity.js';
 import type { Execution } from './execution.entity.js';
 import { ExecutionsRepository } from './executions.repository.js';
@@ -40,6 +41,35 @@ interface Outcome {
   code?: string;
   message?: string;
   failure?: FileFailure;
+}
+
+/**
+ * The connections one lane holds: one per target database, reused for the next schema of
+ * the same database and closed when the lane ends (or at once after a failure).
+ */
+export class LaneConnections {
+  private readonly clients = new Map<string, pg.Client>();
+  /** Registry rows read by this lane (a lane lasts one wave of one execution). */
+  readonly databases = new Map<string, TargetDatabase | null>();
+
+  async get(databaseId: string, open: () => Promise<pg.Client>): Promise<pg.Client> {
+    let client = this.clients.get(databaseId);
+    if (!client) {
+      client = await open();
+      this.clients.set(databaseId, client);
+    }
+    return client;
+  }
+
+  async drop(databaseId: string): Promise<void> {
+    const client = this.clients.get(databaseId);
+    this.clients.delete(databaseId);
+    await client?.end().catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.clients.keys()].map((id) => this.drop(id)));
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,9 +98,28 @@ export class TargetRunner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async run(execution: Execution, target: ExecutionTarget): Promise<void> {
+  async run(
+    execution: Execution,
+    target: ExecutionTarget,
+    connections?: LaneConnections,
+  ): Promise<void> {
+    const own = connections ?? new LaneConnections();
+    try {
+      await this.runTarget(execution, target, own);
+    } finally {
+      if (!connections) await own.closeAll();
+    }
+  }
+
+  private async runTarget(
+    execution: Execution,
+    target: ExecutionTarget,
+    connections: LaneConnections,
+  ): Promise<void> {
     const started = Date.now();
-    const db = await this.registry.findById(target.databaseId);
+    if (!connections.databases.has(target.databaseId))
+      connections.databases.set(target.databaseId, await this.registry.findById(target.databaseId));
+    const db = connections.databases.get(target.databaseId) ?? null;
     let outcome: Outcome;
     let applied: TargetFile[] = [...target.applied];
     if (!db) {
@@ -89,9 +138,11 @@ export class TargetRunner {
             this.databases.connectionDetails(db),
             applied,
             (a) => (applied = a),
+            connections,
           );
           break;
         } catch (err) {
+          await connections.drop(target.databaseId);
           if (isConnectionError(err) && attempt < retryAttempts) {
             await sleep(retryBackoffMs * 2 ** attempt);
             continue;
@@ -109,7 +160,9 @@ export class TargetRunner {
           break;
         }
       }
-      await this.registry.recordStatus(db.id, outcome.status !== TargetStatus.Unreachable);
+      const reachable = outcome.status !== TargetStatus.Unreachable;
+      if (db.lastStatus !== (reachable ? 'reachable' : 'unreachable'))
+        await this.registry.recordStatus(db.id, reachable);
     }
     const f = outcome.failure;
     const dbErr = f?.dbError as { code?: string } | undefined;
@@ -137,13 +190,16 @@ export class TargetRunner {
     details: ReturnType<DatabasesService['connectionDetails']>,
     applied: TargetFile[],
     setApplied: (a: TargetFile[]) => void,
+    connections: LaneConnections,
   ): Promise<Outcome> {
     const cfg = this.config.orchestrator;
     const schema = target.schemaName;
-    const client = await openTarget(details, {
-      connectTimeoutMs: cfg.connectTimeoutMs,
-      statementTimeoutMs: cfg.statementTimeoutSeconds * 1000,
-    });
+    const client = await connections.get(target.databaseId, () =>
+      openTarget(details, {
+        connectTimeoutMs: cfg.connectTimeoutMs,
+        statementTimeoutMs: cfg.statementTimeoutSeconds * 1000,
+      }),
+    );
     let locked = false;
     try {
       try {
@@ -170,28 +226,35 @@ export class TargetRunner {
         throw err;
       }
       await client.query('SET lock_timeout = 0');
-      const { rows: ns } = await client.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [
-        schema,
-      ]);
-      if (ns.length === 0) {
-        if (
-          target.tenantId !== null &&
-          target.schemaName === target.tenantId &&
-          target.mode === TargetMode.Apply
-        ) {
-          return {
-            status: TargetStatus.Skipped,
-            code: C.SchemaGone,
-            message: `The schema ${schema} no longer exists.`,
-          };
-        }
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-      }
-      await ensureHistoryTable(client, schema);
       await client.query(`SET search_path TO ${ident(schema)}`);
-      const { rows } = await client.query<Record<string, unknown>>(
-        `SELECT * FROM ${ident(schema)}.${HISTORY_TABLE} ORDER BY installed_rank`,
-      );
+      let rows: Record<string, unknown>[];
+      try {
+        ({ rows } = await client.query<Record<string, unknown>>(
+          `SELECT * FROM ${ident(schema)}.${HISTORY_TABLE} ORDER BY installed_rank`,
+        ));
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42P01') throw err;
+        // No history table yet (or no schema): a first migration of this target.
+        const { rows: ns } = await client.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [
+          schema,
+        ]);
+        if (ns.length === 0) {
+          if (
+            target.tenantId !== null &&
+            target.schemaName === target.tenantId &&
+            target.mode === TargetMode.Apply
+          ) {
+            return {
+              status: TargetStatus.Skipped,
+              code: C.SchemaGone,
+              message: `The schema ${schema} no longer exists.`,
+            };
+          }
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+        }
+        await ensureHistoryTable(client, schema);
+        rows = [];
+      }
       const state = replay(rows.map(mapHistoryRow));
       const files = execution.catalog.files.filter((f) => f.type === target.databaseType);
       const byKey = new Map(files.map((f) => [fileKey(f.kind, f.version ?? f.description), f]));
@@ -242,15 +305,16 @@ export class TargetRunner {
         if (file.kind === 'undo') state.applied.delete(file.version!);
         applied = [...applied, planned];
         setApplied(applied);
-        await this.executions.setApplied(target.id, applied);
+        // progress within a target with several files (the last one is written on finish)
+        if (applied.length < target.planned.length)
+          await this.executions.setApplied(target.id, applied);
       }
       return { status: TargetStatus.Completed };
     } finally {
       if (locked)
         await client
           .query(`SELECT pg_advisory_unlock(${lockKeySql('$1')})`, [schema])
-          .catch(() => undefined);
-      await client.end().catch(() => undefined);
+          .catch(() => connections.drop(target.databaseId));
     }
   }
 
