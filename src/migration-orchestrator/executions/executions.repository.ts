@@ -262,10 +262,6 @@ export class ExecutionsRepository {
     await this.targets.update({ id: targetId }, { ...patch, finishedAt: new Date() });
   }
 
-  async setCurrentTarget(executionId: string, label: string): Promise<void> {
-    await this.executions.update({ id: executionId }, { currentTarget: label });
-  }
-
   async requestCancel(id: string): Promise<Execution | null> {
     await this.ds.query(
       `UPDATE orchestrator_executions SET cancel_requested = true

@@ -44,8 +44,9 @@ interface Outcome {
 }
 
 /**
- * The connections one lane holds: one per target database, reused for the next schema of
- * the same database and closed when the lane ends (or at once after a failure).
+ * The connection one lane holds: to its current target database, reused for the next
+ * schema of the same database, closed when the lane moves to another database or ends
+ * (or at once after a failure).
  */
 export class LaneConnections {
   private readonly clients = new Map<string, pg.Client>();
@@ -55,6 +56,8 @@ export class LaneConnections {
   async get(databaseId: string, open: () => Promise<pg.Client>): Promise<pg.Client> {
     let client = this.clients.get(databaseId);
     if (!client) {
+      // at most one open connection per lane: the previous database's closes first
+      await this.closeAll();
       client = await open();
       this.clients.set(databaseId, client);
     }

@@ -110,9 +110,6 @@ export function driverReason(err: unknown): string {
 
 export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-/** The advisory-lock name of one schema of one database (hashed to a bigint by the server). */
-export const lockName = (schema: string): string => `meridian-migrations:${schema}`;
-
 /** SQL giving the lock key of a schema given as $n (current_database() is part of it). */
 export const lockKeySql = (param: string): string =>
   `hashtextextended('meridian-migrations:' || current_database() || ':' || ${param}, 0)`;
