@@ -113,7 +113,7 @@ export class Coordinator {
     const connections = new LaneConnections();
     try {
       for (;;) {
-        if (await this.repo.isStopping(executionId, wave)) break;
+        // the claim itself starts nothing once the execution is stopping
         const target = await this.repo.claim(executionId, wave, lane);
         if (!target) break;
         await this.runner.run(execution, target, connections);

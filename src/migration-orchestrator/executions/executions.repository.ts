@@ -24,6 +24,18 @@ export interface WaveCounts extends TargetCounts {
 }
 
 const INSERT_CHUNK = 500;
+const FAILED_STATUSES = FAILED_TARGET.map((s) => `'${s}'`).join(', ');
+
+/** True when execution $1 must start no new target in wave $2. */
+const STOPPING_SQL = `(SELECT e.cancel_requested
+           OR e.status NOT IN ('pending', 'in_progress')
+           OR (e.on_error = 'stop' AND EXISTS (
+                SELECT 1 FROM orchestrator_execution_targets f
+                 WHERE f.execution_id = e.id AND f.status IN (${FAILED_STATUSES})))
+           OR EXISTS (SELECT 1 FROM orchestrator_execution_targets f
+                       WHERE f.execution_id = e.id AND f.wave_name = 'canary' AND f.wave <= $2
+                         AND f.status IN (${FAILED_STATUSES}))
+      FROM orchestrator_executions e WHERE e.id = $1)`;
 const FAILED_LIST = FAILED_TARGET.map((s) => `'${s}'`).join(', ');
 
 /** All SQL over executions and their targets. */
@@ -209,19 +221,12 @@ export class ExecutionsRepository {
     await (m ?? this.ds.manager).getRepository(Execution).update({ id }, patch);
   }
 
+  /** Whether lanes must start no new target (cancel, onError stop, a failed canary). */
   async isStopping(executionId: string, wave: number): Promise<boolean> {
-    const [row] = await this.ds.query<{ stop: boolean }[]>(
-      `SELECT e.cancel_requested
-              OR e.status NOT IN ('pending', 'in_progress')
-              OR (e.on_error = 'stop' AND EXISTS (
-                   SELECT 1 FROM orchestrator_execution_targets t
-                    WHERE t.execution_id = e.id AND t.status IN (${FAILED_LIST})))
-              OR EXISTS (SELECT 1 FROM orchestrator_execution_targets t
-                          WHERE t.execution_id = e.id AND t.wave_name = 'canary' AND t.wave <= $2
-                            AND t.status IN (${FAILED_LIST})) AS stop
-         FROM orchestrator_executions e WHERE e.id = $1`,
-      [executionId, wave],
-    );
+    const [row] = await this.ds.query<{ stop: boolean }[]>(`SELECT ${STOPPING_SQL} AS stop`, [
+      executionId,
+      wave,
+    ]);
     return row?.stop ?? true;
   }
 
@@ -235,6 +240,7 @@ export class ExecutionsRepository {
          SELECT id FROM orchestrator_execution_targets
           WHERE execution_id = $1 AND wave = $2
             AND (status = 'pending' OR (status = 'running' AND lane = $3))
+            AND NOT (${STOPPING_SQL})
           ORDER BY (status = 'running') DESC, ordinal
           LIMIT 1 FOR UPDATE SKIP LOCKED),
        claimed AS (

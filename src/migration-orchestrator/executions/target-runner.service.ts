@@ -206,18 +206,22 @@ export class TargetRunner {
     let locked = false;
     try {
       try {
-        if (cfg.lockTimeoutMs > 0) {
+        // Uncontended (the usual case): one round trip. Otherwise wait, bounded.
+        const { rows: got } = await client.query<{ ok: boolean }>(
+          `SELECT pg_try_advisory_lock(${lockKeySql('$1')}) AS ok`,
+          [schema],
+        );
+        locked = got[0].ok;
+        if (!locked && cfg.lockTimeoutMs > 0) {
           await client.query(`SET lock_timeout = ${cfg.lockTimeoutMs}`);
-          await client.query(`SELECT pg_advisory_lock(${lockKeySql('$1')})`, [schema]);
-          locked = true;
-        } else {
-          const { rows } = await client.query<{ ok: boolean }>(
-            `SELECT pg_try_advisory_lock(${lockKeySql('$1')}) AS ok`,
-            [schema],
-          );
-          locked = rows[0].ok;
-          if (!locked) throw Object.assign(new Error('lock not available'), { code: '55P03' });
+          try {
+            await client.query(`SELECT pg_advisory_lock(${lockKeySql('$1')})`, [schema]);
+            locked = true;
+          } finally {
+            await client.query('SET lock_timeout = 0');
+          }
         }
+        if (!locked) throw Object.assign(new Error('lock not available'), { code: '55P03' });
       } catch (err) {
         if ((err as { code?: string }).code === '55P03') {
           return {
@@ -228,7 +232,6 @@ export class TargetRunner {
         }
         throw err;
       }
-      await client.query('SET lock_timeout = 0');
       await client.query(`SET search_path TO ${ident(schema)}`);
       let rows: Record<string, unknown>[];
       try {
@@ -334,6 +337,13 @@ export class TargetRunner {
         : file.kind === 'undo'
           ? HistoryKind.Undo
           : HistoryKind.Repeatable;
+    const lit = (v: string | null) => (v === null ? 'NULL' : client.escapeLiteral(v));
+    // The same row as literals, so it can travel with the COMMIT in one round trip.
+    const historySql = (success: boolean, ms: number) =>
+      `INSERT INTO ${ident(schema)}.${HISTORY_TABLE}
+         (version, description, kind, checksum, installed_by, execution_time_ms, success, execution_id)
+       VALUES (${lit(file.version)}, ${lit(file.description)}, ${lit(kind)}, ${lit(file.checksum)},
+               ${lit(execution.executedBy)}, ${Math.round(ms)}, ${success}, ${lit(execution.id)})`;
     const history = (success: boolean, ms: number) =>
       client.query(
         `INSERT INTO ${ident(schema)}.${HISTORY_TABLE}
@@ -355,8 +365,7 @@ export class TargetRunner {
       try {
         await client.query('BEGIN');
         await client.query(file.sql);
-        await history(true, Date.now() - started);
-        await client.query('COMMIT');
+        await client.query(`${historySql(true, Date.now() - started)}; COMMIT`);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         if (isConnectionError(err)) throw err;
