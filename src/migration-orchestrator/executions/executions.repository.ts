@@ -221,15 +221,6 @@ export class ExecutionsRepository {
     await (m ?? this.ds.manager).getRepository(Execution).update({ id }, patch);
   }
 
-  /** Whether lanes must start no new target (cancel, onError stop, a failed canary). */
-  async isStopping(executionId: string, wave: number): Promise<boolean> {
-    const [row] = await this.ds.query<{ stop: boolean }[]>(`SELECT ${STOPPING_SQL} AS stop`, [
-      executionId,
-      wave,
-    ]);
-    return row?.stop ?? true;
-  }
-
   /**
    * Claims the next target of a wave for a lane: first one the lane claimed before (a
    * lane re-delivered after its worker died resumes it), else the next pending one.
