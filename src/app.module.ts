@@ -14,6 +14,8 @@ import { HealthModule } from './health/health.module.js';
 import { MailAdminModule } from './mail/mail-admin.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { MigrationOrchestratorModule } from './migration-orchestrator/orchestrator.module.js';
+import { OrchestratorJobsModule } from './migration-orchestrator/orchestrator-jobs.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import type { QueueConnection } from './queue/queue-connection.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -27,6 +29,7 @@ const API_MODULES: DynamicModule['imports'] = [
   ConversationsModule,
   ChatModule,
   AccountPagesModule,
+  MigrationOrchestratorModule,
 ];
 
 @Module({})
@@ -48,6 +51,7 @@ export class AppModule {
         MaintenanceModule,
         MailModule,
         ConversationsJobsModule,
+        OrchestratorJobsModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

@@ -27,6 +27,15 @@ export interface AccessTokenClaims {
 
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+/** What infrastructure:admin implies. */
+export const INFRASTRUCTURE_PERMISSIONS = [
+  'migrations:read',
+  'migrations:execute',
+  'migrations:manage',
+  'databases:read',
+  'databases:manage',
+];
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function unauthorized(code: AuthErrorCode, detail: string): AppException {
@@ -48,7 +57,11 @@ export class PrincipalService {
 
   permissionsFor(roles: string[]): string[] {
     const map = this.config.auth.rolePermissions;
-    return [...new Set(roles.flatMap((r) => map[r] ?? []))].sort();
+    const granted = new Set(roles.flatMap((r) => map[r] ?? []));
+    // infrastructure:admin implies every migration and database permission
+    if (granted.has('infrastructure:admin'))
+      for (const p of INFRASTRUCTURE_PERMISSIONS) granted.add(p);
+    return [...granted].sort();
   }
 
   async fromClaims(claims: AccessTokenClaims): Promise<Principal> {

@@ -1,4 +1,8 @@
 import path from 'node:path';
+import {
+  loadOrchestratorConfig,
+  type OrchestratorConfig,
+} from '../migration-orchestrator/orchestrator.config.js';
 import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
@@ -199,6 +203,8 @@ export interface AppConfig {
   auth: AuthConfig;
   mail: MailConfig;
   chat: ChatConfig;
+  /** The migration orchestrator's settings (its own file validates them). */
+  orchestrator: OrchestratorConfig;
 }
 
 function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
@@ -319,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS ?? 14 * 86400,
       sessionMaxAgeSeconds: v.SESSION_MAX_AGE_SECONDS ?? 30 * 86400,
     },
+    orchestrator: loadOrchestratorConfig(env),
     chat: {
       llm: v.LLM_BASE_URL
         ? { baseUrl: v.LLM_BASE_URL, apiKey: v.LLM_API_KEY, model: v.LLM_MODEL ?? 'gpt-4o-mini' }

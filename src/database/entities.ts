@@ -13,6 +13,7 @@ import { MailMessage } from '../mail/mail-message.entity.js';
 import { Membership } from '../organizations/membership.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { User } from '../users/user.entity.js';
+import { ORCHESTRATOR_ENTITIES } from '../migration-orchestrator/orchestrator.entities.js';
 
 /**
  * Every TypeORM entity of Meridian. Feature modules add theirs here so the application,
@@ -34,4 +35,5 @@ export const ENTITIES: Function[] = [
   UsageDaily,
   Conversation,
   Message,
+  ...ORCHESTRATOR_ENTITIES,
 ];

@@ -25,4 +25,10 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     column: 'private_key_encrypted',
     associatedData: `'signing-key:' || kid`,
   },
+  {
+    table: 'orchestrator_databases',
+    key: 'id',
+    column: 'password_encrypted',
+    associatedData: `'orchestrator-database:' || id`,
+  },
 ];
