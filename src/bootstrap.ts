@@ -119,7 +119,9 @@ export async function createApp(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  registerJsonBodyParser(fastify);
+  registerJsonBodyParser(fastify, undefined, {
+    rawBodyLimitBytes: config.connections.webhookBodyLimitBytes,
+  });
 
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,4 +1,9 @@
 import path from 'node:path';
+import {
+  ConnectionsConfigError,
+  loadConnectionsConfig,
+  type ConnectionsConfig,
+} from '../connections/connections.config.js';
 import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
@@ -199,6 +204,8 @@ export interface AppConfig {
   auth: AuthConfig;
   mail: MailConfig;
   chat: ChatConfig;
+  /** Service connections (GitHub, Slack): validated by connections/connections.config.ts. */
+  connections: ConnectionsConfig;
 }
 
 function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
@@ -300,7 +307,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (v.ADMIN_PASSWORD !== undefined && !v.ADMIN_EMAIL) {
     throw new ConfigError(['ADMIN_EMAIL: must be set with ADMIN_PASSWORD']);
   }
+  let connections: ConnectionsConfig;
+  try {
+    connections = loadConnectionsConfig(env);
+  } catch (err) {
+    if (err instanceof ConnectionsConfigError) throw new ConfigError(err.problems);
+    throw err;
+  }
   return {
+    connections,
     publicUrl,
     appUrl: v.APP_URL,
     encryptionKeys: parseKeys(v.ENCRYPTION_KEYS, nodeEnv),

@@ -28,11 +28,15 @@ export class QueueProducer {
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Mail) mail: Queue,
     @InjectQueue(QueueName.Conversations) conversations: Queue,
+    @InjectQueue(QueueName.Connections) connections: Queue,
+    @InjectQueue(QueueName.Encryption) encryption: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
       [QueueName.Mail, mail],
       [QueueName.Conversations, conversations],
+      [QueueName.Connections, connections],
+      [QueueName.Encryption, encryption],
     ]);
     for (const [name, queue] of this.queues) logBackendErrors(queue, `queue ${name}`, this.logger);
   }

@@ -3,6 +3,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Mail = 'mail',
   Conversations = 'conversations',
+  Connections = 'connections',
+  Encryption = 'encryption',
 }
 
 /** Every job name. Each has exactly one handler, checked at start-up. */
@@ -10,6 +12,11 @@ export enum JobName {
   CleanQueues = 'maintenance.clean-queues',
   SendMail = 'mail.send',
   CleanEmptyConversations = 'conversations.clean-empty',
+  ConnectionsHealthSweep = 'connections.health-sweep',
+  CheckConnection = 'connections.check',
+  SyncConnectionRepositories = 'connections.sync-repositories',
+  ProcessWebhookDelivery = 'connections.process-webhook',
+  ReencryptSecrets = 'encryption.reencrypt',
 }
 
 /** The queue each job is sent to. */
@@ -17,6 +24,11 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.CleanQueues]: QueueName.Maintenance,
   [JobName.SendMail]: QueueName.Mail,
   [JobName.CleanEmptyConversations]: QueueName.Conversations,
+  [JobName.ConnectionsHealthSweep]: QueueName.Connections,
+  [JobName.CheckConnection]: QueueName.Connections,
+  [JobName.SyncConnectionRepositories]: QueueName.Connections,
+  [JobName.ProcessWebhookDelivery]: QueueName.Connections,
+  [JobName.ReencryptSecrets]: QueueName.Encryption,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
