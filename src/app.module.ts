@@ -47,6 +47,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, database),
+        EncryptionModule,
         QueueModule.forRoot(queue),
         CoreModule,
         HealthModule,
@@ -54,7 +55,6 @@ export class AppModule {
         MailModule,
         ConversationsJobsModule,
         ConnectionsJobsModule,
-        EncryptionModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

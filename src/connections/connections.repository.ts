@@ -175,20 +175,20 @@ export class ConnectionsRepository {
    * Returns 0 when claimed, else the milliseconds left to wait.
    */
   async claimRefresh(id: string, minMs: number): Promise<number> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<[unknown[], number] | unknown[]>(
       `UPDATE service_connections SET health_refreshed_at = now()
         WHERE id = $1 AND (health_refreshed_at IS NULL
           OR health_refreshed_at <= now() - make_interval(secs => $2::double precision / 1000))
         RETURNING id`,
       [id, minMs],
-    )) as [unknown[], number] | unknown[];
+    );
     const updated = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : (rows as unknown[]);
     if (updated.length > 0) return 0;
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ wait: string | number }[]>(
       `SELECT GREATEST(0, $2::double precision - EXTRACT(EPOCH FROM (now() - health_refreshed_at)) * 1000) AS wait
          FROM service_connections WHERE id = $1`,
       [id, minMs],
-    )) as { wait: string | number }[];
+    );
     return row ? Math.max(1, Math.ceil(Number(row.wait))) : 0;
   }
 
@@ -217,12 +217,12 @@ export class ConnectionsRepository {
     afterId: string | null,
     limit: number,
   ): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT id FROM service_connections
         WHERE status = ANY($1::connection_status[]) AND ($2::uuid IS NULL OR id > $2::uuid)
         ORDER BY id LIMIT $3`,
       [statuses, afterId, limit],
-    )) as { id: string }[];
+    );
     return rows.map((r) => r.id);
   }
 

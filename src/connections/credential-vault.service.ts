@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SecretCipher } from '../core/crypto/secret-cipher.js';
 import { ConnectionsRepository } from './connections.repository.js';
-import type { ServiceCredential } from './entities/service-credential.entity.js';
+import { CredentialKind, type ServiceCredential } from './entities/service-credential.entity.js';
 import type { CredentialHandle, SecretUpdate, ValidatedCredential } from './providers/provider.js';
 
 /** The associated data of each ciphertext column (as ENCRYPTED_COLUMNS computes it in SQL). */
@@ -32,7 +32,8 @@ export class CredentialVault {
       secretEncrypted: validated.secret
         ? this.cipher.encrypt(validated.secret, secretAad(connectionId))
         : null,
-      secretLast4: validated.kind === 'github_app_installation' ? null : last4(validated.secret),
+      secretLast4:
+        validated.kind === CredentialKind.GitHubAppInstallation ? null : last4(validated.secret),
       expiresAt: validated.expiresAt,
       refreshTokenEncrypted: validated.refreshToken
         ? this.cipher.encrypt(validated.refreshToken, refreshAad(connectionId))
@@ -64,7 +65,7 @@ export class CredentialVault {
   /** A provider's handle on a stored credential. */
   handle(credential: ServiceCredential): CredentialHandle {
     const id = credential.connectionId;
-    const isInstallation = credential.kind === 'github_app_installation';
+    const isInstallation = credential.kind === CredentialKind.GitHubAppInstallation;
     const handle: CredentialHandle = {
       kind: credential.kind,
       secret: credential.secretEncrypted

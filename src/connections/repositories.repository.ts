@@ -57,7 +57,7 @@ export class RepositoriesRepository {
     const CHUNK = 500;
     for (let i = 0; i < repos.length; i += CHUNK) {
       const chunk = repos.slice(i, i + CHUNK);
-      const rows = (await manager.query(
+      const rows = await manager.query<{ inserted: boolean }[]>(
         `INSERT INTO repositories (organization_id, connection_id, provider, external_id, full_name,
             default_branch, private, html_url, clone_url, archived, active, synced_at)
          SELECT $1, $2, $3, r.external_id, r.full_name, r.default_branch, r.private, r.html_url,
@@ -88,7 +88,7 @@ export class RepositoriesRepository {
             })),
           ),
         ],
-      )) as { inserted: boolean }[];
+      );
       for (const row of rows) {
         if (row.inserted) added++;
         else updated++;
@@ -96,12 +96,12 @@ export class RepositoriesRepository {
     }
     let deactivated = 0;
     if (complete) {
-      const rows = (await manager.query(
+      const rows = await manager.query<[unknown[], number]>(
         `UPDATE repositories SET active = false, updated_at = now()
           WHERE connection_id = $1 AND active AND NOT (external_id = ANY($2::text[]))
           RETURNING id`,
         [connectionId, repos.map((r) => r.externalId)],
-      )) as [unknown[], number];
+      );
       deactivated = rows[1];
     }
     return { total: repos.length, added, updated, deactivated };

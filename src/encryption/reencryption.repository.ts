@@ -39,13 +39,13 @@ export class ReencryptionRepository {
   }
 
   async update(id: string, fields: Partial<ReencryptionJob>): Promise<void> {
-    await this.dataSource.manager.update(ReencryptionJob, { id }, fields as never);
+    await this.dataSource.manager.update(ReencryptionJob, { id }, fields);
   }
 
   async count(column: EncryptedColumn): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${q(column.table)} WHERE ${q(column.column)} IS NOT NULL`,
-    )) as { n: number }[];
+    );
     return row.n;
   }
 
@@ -70,9 +70,9 @@ export class ReencryptionRepository {
 
   /** The key ids a column's values name. */
   async keyIds(column: EncryptedColumn): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ kid: string }[]>(
       `SELECT DISTINCT split_part(${q(column.column)}, ':', 2) AS kid FROM ${q(column.table)} WHERE ${q(column.column)} IS NOT NULL`,
-    )) as { kid: string }[];
+    );
     return rows.map((r) => r.kid);
   }
 }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { AppRole, type AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { AppException } from '../core/errors/app.exception.js';
@@ -42,7 +48,7 @@ function toDto(job: ReencryptionJob): ReencryptionJobDto {
  * the current key, resuming from its row after a restart.
  */
 @Injectable()
-export class ReencryptionService implements OnApplicationBootstrap {
+export class ReencryptionService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Encryption');
 
   constructor(
@@ -68,8 +74,12 @@ export class ReencryptionService implements OnApplicationBootstrap {
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     await this.verifyKeys();
+  }
+
+  /** Resumes jobs a stopped process left queued or running. */
+  async onApplicationBootstrap(): Promise<void> {
     if (this.config.role === AppRole.Api) return;
     for (const job of await this.jobs.findUnfinished()) await this.enqueue(job.id);
   }

@@ -211,11 +211,12 @@ describe('service connections', () => {
         lastHealth: { outcome: 'pass', rateLimit: { remaining: 4987 } },
       });
       expect(JSON.stringify(connection)).not.toContain(token.slice(0, -4));
-      const stored = (await t.app
+      const stored = await t.app
         .get(DataSource)
-        .query(`SELECT secret_encrypted FROM service_credentials WHERE connection_id = $1`, [
-          connection.id,
-        ])) as { secret_encrypted: string }[];
+        .query<{ secret_encrypted: string }[]>(
+          `SELECT secret_encrypted FROM service_credentials WHERE connection_id = $1`,
+          [connection.id],
+        );
       expect(stored[0].secret_encrypted).not.toContain(token);
       const repos = await eventually(
         async () =>
@@ -635,9 +636,9 @@ describe('service connections', () => {
     const deliveries = async () =>
       Number(
         (
-          (await t.app.get(DataSource).query(`SELECT count(*) AS n FROM webhook_deliveries`)) as {
-            n: string;
-          }[]
+          await t.app
+            .get(DataSource)
+            .query<{ n: string }[]>(`SELECT count(*) AS n FROM webhook_deliveries`)
         )[0].n,
       );
     const postGitHub = (body: string, headers: Record<string, string>) =>
@@ -919,10 +920,10 @@ describe('service connections', () => {
       expect(
         await db.query(`SELECT 1 FROM service_credentials WHERE connection_id = $1`, [created.id]),
       ).toEqual([]);
-      const kept = (await db.query(
+      const kept = await db.query<{ to_status: string }[]>(
         `SELECT to_status FROM connection_events WHERE connection_id = $1 ORDER BY created_at`,
         [created.id],
-      )) as { to_status: string }[];
+      );
       expect(kept.map((e) => e.to_status)).toEqual(['active', 'deleted']);
     });
   });
@@ -938,7 +939,7 @@ describe('service connections', () => {
             .getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']),
         ),
       );
-      const jobData = JSON.stringify(jobs.flat().map((j) => j.data));
+      const jobData = JSON.stringify(jobs.flat().map((j) => j.data as unknown));
       const everything = [...responses, ...logs, jobData].join('\n');
       expect(jobData).toContain('connectionId');
       for (const secret of secrets) expect(everything).not.toContain(secret);

@@ -62,11 +62,11 @@ export class InstallStateService {
     if (parsed.s !== String(service))
       throw installStateInvalid(`was issued for ${parsed.s}, not ${service}`);
     if (!(parsed.e > Date.now())) throw installStateInvalid('has expired; start the install again');
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO connection_install_states (nonce, expires_at) VALUES ($1, $2)
        ON CONFLICT (nonce) DO NOTHING RETURNING nonce`,
       [parsed.n, new Date(parsed.e)],
-    )) as unknown[];
+    );
     if (rows.length === 0) throw installStateInvalid('was used already');
     await this.dataSource.query(
       `DELETE FROM connection_install_states WHERE expires_at < now() - interval '1 day'`,

@@ -18,12 +18,12 @@ export class WebhookDeliveriesRepository {
 
   /** Stores a delivery once: the row id, or null when this delivery id was stored before. */
   async insertOnce(d: NewDelivery): Promise<string | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string }[]>(
       `INSERT INTO webhook_deliveries (service, delivery_id, event, action, external_id, payload)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb)
        ON CONFLICT (service, delivery_id) DO NOTHING RETURNING id`,
       [d.service, d.deliveryId, d.event, d.action, d.externalId, d.payload],
-    )) as { id: string }[];
+    );
     return rows[0]?.id ?? null;
   }
 
@@ -46,12 +46,12 @@ export class WebhookDeliveriesRepository {
 
   /** Deliveries stored but not processed for longer than `olderThanMs` (their job was lost). */
   async unprocessed(olderThanMs: number, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT id FROM webhook_deliveries
         WHERE status = 'received' AND received_at < now() - make_interval(secs => $1::double precision / 1000)
         ORDER BY received_at LIMIT $2`,
       [olderThanMs, limit],
-    )) as { id: string }[];
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -154,7 +154,7 @@ export class WebhookEffectsService {
       }
       case 'push': {
         const repo = asObject(payload.repository);
-        if (repo.id === undefined || typeof repo.full_name !== 'string') return false;
+        if (typeof repo.id !== 'number' || typeof repo.full_name !== 'string') return false;
         const record = await this.repositories.findByExternalId(connection.id, String(repo.id));
         await this.pushes.publish({
           deliveryId: delivery.deliveryId,
