@@ -1,11 +1,17 @@
 import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import type { ConnectionsConfig } from '../../connections.config.js';
 import { ProviderError, type CallMode } from '../provider.js';
 
-const ThrottledOctokit = Octokit.plugin(throttling, retry);
+/**
+ * @octokit/core with pagination, throttling and retries. Not @octokit/rest: its generated
+ * endpoint methods are built per instance, and an instance is made per operation here.
+ */
+const ThrottledOctokit = Octokit.plugin(paginateRest, throttling, retry);
+type GitHubOctokit = InstanceType<typeof ThrottledOctokit>;
 
 /** The longest Retry-After a background job waits out before giving up on a call. */
 export const MAX_BACKGROUND_RETRY_AFTER_SECONDS = 60;
@@ -19,7 +25,7 @@ const QUIET = {
 };
 
 export interface GitHubCall {
-  octokit: Octokit;
+  octokit: GitHubOctokit;
   /** Set when a rate limit stopped the call: the seconds GitHub asked to wait. */
   rateLimitedFor(): number | undefined;
 }
