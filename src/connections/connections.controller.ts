@@ -38,7 +38,7 @@ import {
   UpdateConnectionStatusDto,
 } from './dto/connection.dto.js';
 import { ReplaceCredentialsDto } from './dto/credentials.dto.js';
-import { RepositorySyncService } from './repository-sync.service.js';
+import { ConnectionRepositoriesService } from './connection-repositories.service.js';
 
 const NOT_FOUND = {
   404: {
@@ -88,7 +88,7 @@ const KIND = {
 export class ConnectionsController {
   constructor(
     private readonly connections: ConnectionsService,
-    private readonly repositories: RepositorySyncService,
+    private readonly repositories: ConnectionRepositoriesService,
   ) {}
 
   @Post('connections')

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { ConnectionAccess } from './connection-access.service.js';
+import { ConnectionRepositoriesService } from './connection-repositories.service.js';
 import { ConnectionHealthService } from './connection-health.service.js';
 import { ConnectionsController } from './connections.controller.js';
 import { ConnectionsProcessor } from './connections.processor.js';
@@ -38,7 +39,6 @@ const CORE = [
   GitHubProvider,
   SlackProvider,
   ProvidersRegistry,
-  ConnectionAccess,
   ConnectionHealthService,
   RepositorySyncService,
   GitHubPushEvents,
@@ -48,7 +48,6 @@ const CORE = [
 
 /** The services both halves share (one instance of each). */
 @Module({
-  imports: [OrganizationsModule],
   providers: CORE,
   exports: CORE,
 })
@@ -67,8 +66,14 @@ export class ConnectionsJobsModule {}
 
 /** Service connections' HTTP API (api and all roles). */
 @Module({
-  imports: [ConnectionsCoreModule],
+  imports: [ConnectionsCoreModule, OrganizationsModule],
   controllers: [ConnectionsController, InstallController, WebhooksController],
-  providers: [ConnectionsService, InstallStateService, InstallService],
+  providers: [
+    ConnectionAccess,
+    ConnectionsService,
+    ConnectionRepositoriesService,
+    InstallStateService,
+    InstallService,
+  ],
 })
 export class ConnectionsModule {}

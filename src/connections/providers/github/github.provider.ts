@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionsConfig } from '../../connections.config.js';
 import { CONNECTIONS_CONFIG } from '../../connections.tokens.js';
@@ -93,7 +94,12 @@ export class GitHubProvider implements ConnectionProvider {
     }
     if (input.kind !== CredentialKind.GitHubToken)
       throw new Error(`GitHub does not take ${input.kind}`);
-    const call = githubCall(this.config, `token:${input.token.slice(-8)}`, mode, input.token);
+    const call = githubCall(
+      this.config,
+      `token:${createHash('sha256').update(input.token).digest('hex').slice(0, 16)}`,
+      mode,
+      input.token,
+    );
     try {
       const res = await call.octokit.request('GET /user');
       const scopesHeader = res.headers['x-oauth-scopes'];
