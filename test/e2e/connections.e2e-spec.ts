@@ -540,6 +540,37 @@ describe('service connections', () => {
       expect(mints).toBe(1);
     });
 
+    it('waits out a secondary rate limit in the background, and reports the remaining budget', async () => {
+      const { owner, orgId } = await team();
+      const connection = await createInstallation(owner, orgId);
+      await eventually(
+        async () =>
+          (
+            (await (
+              await api(owner, 'GET', `/connections/${connection.id}/repositories`)
+            ).json()) as Page<unknown>
+          ).items.length,
+        (n) => n === 3,
+      );
+      await sleep(200);
+      github.retryAfterSeconds = 1;
+      github.secondaryLimitedRequests = 1;
+      const before = github.callCount('GET /installation/repositories');
+      try {
+        const done = await check(connection.id);
+        // the limited call, then the same call again after Retry-After
+        expect(github.callCount('GET /installation/repositories') - before).toBe(2);
+        expect(done!.result).toMatchObject({
+          outcome: 'pass',
+          rateLimit: { limit: 5000, remaining: 4987 },
+        });
+        expect(done!.connection.status).toBe('active');
+      } finally {
+        github.secondaryLimitedRequests = 0;
+        github.retryAfterSeconds = 30;
+      }
+    });
+
     it('revokes when the service says the installation is gone, and comes back only with new credentials', async () => {
       const { owner, orgId } = await team();
       const connection = await createInstallation(owner, orgId);

@@ -39,6 +39,8 @@ export class GitHubPeer {
   /** `down`: every call answers 502; `secondary`: 403 secondary rate limit with Retry-After. */
   mode: 'ok' | 'down' | 'secondary' = 'ok';
   retryAfterSeconds = 30;
+  /** Answer this many next requests with a secondary rate limit, then serve normally. */
+  secondaryLimitedRequests = 0;
   tokenLifetimeMs = 3600_000;
   /** Calls by "METHOD path" (no query). */
   readonly calls = new Map<string, number>();
@@ -190,7 +192,8 @@ export class GitHubPeer {
       const key = `${req.method} ${url.pathname}`;
       this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
       if (this.mode === 'down') return this.send(res, 502, { message: 'Bad Gateway' });
-      if (this.mode === 'secondary') {
+      if (this.mode === 'secondary' || this.secondaryLimitedRequests > 0) {
+        if (this.secondaryLimitedRequests > 0) this.secondaryLimitedRequests--;
         return this.send(
           res,
           403,
