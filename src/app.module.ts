@@ -5,11 +5,14 @@ import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './conversations/chat/chat.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConnectionsJobsModule, ConnectionsModule } from './connections/connections.module.js';
 import { ConversationsJobsModule } from './conversations/conversations-jobs.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { CoreModule } from './core/core.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { DatabaseRuntime } from './database/database-runtime.js';
+import { EncryptionAdminModule } from './encryption/encryption-admin.module.js';
+import { EncryptionModule } from './encryption/encryption.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MailAdminModule } from './mail/mail-admin.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -28,8 +31,10 @@ const API_MODULES: DynamicModule['imports'] = [
   AgentsModule,
   ConversationsModule,
   ChatModule,
+  ConnectionsModule,
   AccountPagesModule,
   MigrationOrchestratorModule,
+  EncryptionAdminModule,
 ];
 
 @Module({})
@@ -45,6 +50,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, database),
+        EncryptionModule,
         QueueModule.forRoot(queue),
         CoreModule,
         HealthModule,
@@ -52,6 +58,7 @@ export class AppModule {
         MailModule,
         ConversationsJobsModule,
         OrchestratorJobsModule,
+        ConnectionsJobsModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

@@ -121,7 +121,9 @@ export async function createApp(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  registerJsonBodyParser(fastify);
+  registerJsonBodyParser(fastify, undefined, {
+    rawBodyLimitBytes: config.connections.webhookBodyLimitBytes,
+  });
 
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   const security = new SecurityHeaders({

@@ -3,6 +3,11 @@ import {
   loadOrchestratorConfig,
   type OrchestratorConfig,
 } from '../migration-orchestrator/orchestrator.config.js';
+import {
+  ConnectionsConfigError,
+  loadConnectionsConfig,
+  type ConnectionsConfig,
+} from '../connections/connections.config.js';
 import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
@@ -205,6 +210,8 @@ export interface AppConfig {
   chat: ChatConfig;
   /** The migration orchestrator's settings (its own file validates them). */
   orchestrator: OrchestratorConfig;
+  /** Service connections (GitHub, Slack): validated by connections/connections.config.ts. */
+  connections: ConnectionsConfig;
 }
 
 function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
@@ -306,7 +313,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (v.ADMIN_PASSWORD !== undefined && !v.ADMIN_EMAIL) {
     throw new ConfigError(['ADMIN_EMAIL: must be set with ADMIN_PASSWORD']);
   }
+  let connections: ConnectionsConfig;
+  try {
+    connections = loadConnectionsConfig(env);
+  } catch (err) {
+    if (err instanceof ConnectionsConfigError) throw new ConfigError(err.problems);
+    throw err;
+  }
   return {
+    connections,
     publicUrl,
     appUrl: v.APP_URL,
     encryptionKeys: parseKeys(v.ENCRYPTION_KEYS, nodeEnv),

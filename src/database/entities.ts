@@ -7,6 +7,13 @@ import { OneTimeToken } from '../auth/entities/one-time-token.entity.js';
 import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { SigningKey } from '../auth/entities/signing-key.entity.js';
 import { WaitlistEntry } from '../auth/entities/waitlist-entry.entity.js';
+import { ConnectionEvent } from '../connections/entities/connection-event.entity.js';
+import { UsedInstallState } from '../connections/entities/install-state.entity.js';
+import { RepositoryRecord } from '../connections/entities/repository.entity.js';
+import { ServiceConnection } from '../connections/entities/service-connection.entity.js';
+import { ServiceCredential } from '../connections/entities/service-credential.entity.js';
+import { WebhookDelivery } from '../connections/entities/webhook-delivery.entity.js';
+import { ReencryptionJob } from '../encryption/reencryption-job.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { Message } from '../conversations/message.entity.js';
 import { MailMessage } from '../mail/mail-message.entity.js';
@@ -36,4 +43,11 @@ export const ENTITIES: Function[] = [
   Conversation,
   Message,
   ...ORCHESTRATOR_ENTITIES,
+  ServiceConnection,
+  ServiceCredential,
+  ConnectionEvent,
+  RepositoryRecord,
+  WebhookDelivery,
+  UsedInstallState,
+  ReencryptionJob,
 ];

@@ -29,12 +29,16 @@ export class QueueProducer {
     @InjectQueue(QueueName.Mail) mail: Queue,
     @InjectQueue(QueueName.Conversations) conversations: Queue,
     @InjectQueue(QueueName.Migrations) migrations: Queue,
+    @InjectQueue(QueueName.Connections) connections: Queue,
+    @InjectQueue(QueueName.Encryption) encryption: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
       [QueueName.Mail, mail],
       [QueueName.Conversations, conversations],
       [QueueName.Migrations, migrations],
+      [QueueName.Connections, connections],
+      [QueueName.Encryption, encryption],
     ]);
     for (const [name, queue] of this.queues) logBackendErrors(queue, `queue ${name}`, this.logger);
   }

@@ -4,6 +4,8 @@ export enum QueueName {
   Mail = 'mail',
   Conversations = 'conversations',
   Migrations = 'migrations',
+  Connections = 'connections',
+  Encryption = 'encryption',
 }
 
 /** Every job name. Each has exactly one handler, checked at start-up. */
@@ -14,6 +16,11 @@ export enum JobName {
   MigrationAdvance = 'migrations.advance',
   MigrationLane = 'migrations.lane',
   MigrationScheduledRun = 'migrations.scheduled-run',
+  ConnectionsHealthSweep = 'connections.health-sweep',
+  CheckConnection = 'connections.check',
+  SyncConnectionRepositories = 'connections.sync-repositories',
+  ProcessWebhookDelivery = 'connections.process-webhook',
+  ReencryptSecrets = 'encryption.reencrypt',
 }
 
 /** The queue each job is sent to. */
@@ -24,6 +31,11 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.MigrationAdvance]: QueueName.Migrations,
   [JobName.MigrationLane]: QueueName.Migrations,
   [JobName.MigrationScheduledRun]: QueueName.Migrations,
+  [JobName.ConnectionsHealthSweep]: QueueName.Connections,
+  [JobName.CheckConnection]: QueueName.Connections,
+  [JobName.SyncConnectionRepositories]: QueueName.Connections,
+  [JobName.ProcessWebhookDelivery]: QueueName.Connections,
+  [JobName.ReencryptSecrets]: QueueName.Encryption,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

@@ -31,4 +31,16 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     column: 'password_encrypted',
     associatedData: `'orchestrator-database:' || id`,
   },
+  {
+    table: 'service_credentials',
+    key: 'connection_id',
+    column: 'secret_encrypted',
+    associatedData: `'connection-credential:' || connection_id`,
+  },
+  {
+    table: 'service_credentials',
+    key: 'connection_id',
+    column: 'refresh_token_encrypted',
+    associatedData: `'connection-refresh-token:' || connection_id`,
+  },
 ];

@@ -51,6 +51,17 @@ export class SecretCipher {
     ]).toString('utf8');
   }
 
+  /** Whether the key ring has a key with this id. */
+  hasKey(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** The key id a ciphertext names (undefined when it is not a Meridian ciphertext). */
+  static keyIdOf(ciphertext: string): string | undefined {
+    const [version, id] = ciphertext.split(':');
+    return version === VERSION && id ? id : undefined;
+  }
+
   needsRotation(ciphertext: string): boolean {
     return ciphertext.split(':')[1] !== this.currentKeyId;
   }

@@ -148,6 +148,24 @@ type DoneFn = (err: Error | null, body?: unknown) => void;
 type JsonParser = (request: FastifyRequest, body: string, done: DoneFn) => void;
 
 /**
+ * The route config flag of routes that get their JSON body as the raw bytes (a Buffer),
+ * unparsed, so it can be verified (webhook signatures) before anything reads it:
+ * `@RouteConfig({ [RAW_JSON_BODY]: true })`. Such routes may also have their own body
+ * limit (`rawBodyLimitBytes`); every other route keeps the rules below.
+ */
+export const RAW_JSON_BODY = 'rawJsonBody';
+
+export interface RawBodyOptions {
+  /** The body limit of raw-body routes (WEBHOOK_BODY_LIMIT_BYTES). */
+  rawBodyLimitBytes?: number;
+}
+
+const wantsRawBody = (request: FastifyRequest): boolean =>
+  (request.routeOptions?.config as unknown as Record<string, unknown> | undefined)?.[
+    RAW_JSON_BODY
+  ] === true;
+
+/**
  * Makes application/json the only body type the API accepts (form posts and text/plain
  * are 415: they need no CORS preflight) and bounds every JSON body before it is parsed:
  * valid UTF-8, depth and value counts, no NUL characters or lone surrogates in strings.
@@ -156,13 +174,26 @@ type JsonParser = (request: FastifyRequest, body: string, done: DoneFn) => void;
 export function registerJsonBodyParser(
   fastify: FastifyInstance,
   limits: JsonBodyLimits = JSON_BODY_LIMITS,
+  options: RawBodyOptions = {},
 ): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error') as unknown as JsonParser;
   fastify.removeAllContentTypeParsers();
+  if (options.rawBodyLimitBytes !== undefined) {
+    const limit = options.rawBodyLimitBytes;
+    fastify.addHook('onRoute', (route) => {
+      if ((route.config as Record<string, unknown> | undefined)?.[RAW_JSON_BODY] === true) {
+        route.bodyLimit = limit;
+      }
+    });
+  }
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer' },
     (request, raw: Buffer, done: DoneFn) => {
+      if (wantsRawBody(request)) {
+        done(null, raw);
+        return;
+      }
       let text: string;
       try {
         text = utf8.decode(raw);

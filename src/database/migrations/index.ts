@@ -10,6 +10,7 @@ import { LoginAttemptAccounts1796160392531 } from './1796160392531-LoginAttemptA
 import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedParts.js';
 import { OneGenerationPerConversation1796163667206 } from './1796163667206-OneGenerationPerConversation.js';
 import { IdentityChangeNotifications1796170000000 } from './1796170000000-IdentityChangeNotifications.js';
+import { AddServiceConnections1796189041610 } from './1796189041610-AddServiceConnections.js';
 import { AddMigrationOrchestrator1796190773361 } from './1796190773361-AddMigrationOrchestrator.js';
 
 export const MIGRATIONS = [
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   AddMailMaskedParts1796161144898,
   OneGenerationPerConversation1796163667206,
   IdentityChangeNotifications1796170000000,
+  AddServiceConnections1796189041610,
   AddMigrationOrchestrator1796190773361,
 ];
