@@ -21,6 +21,7 @@ import { registerRequestObservation } from './core/http/request-log.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
+import { runInRequestContext } from './core/http/request-context.js';
 import { RouteTable } from './core/http/route-table.js';
 import { registerSecurityHeaders } from './core/http/security-headers.js';
 import {
@@ -124,7 +125,11 @@ export async function createApp(
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    const userAgent = request.headers['user-agent'];
+    runInRequestContext(
+      { requestId: request.id, ip: request.ip, userAgent: userAgent?.slice(0, 300) },
+      done,
+    );
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
     const defects = [...paramDefects(request.params), ...queryDefects(request.url)];

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { UserDeletionHooks } from '../users/user-deletion-hooks.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginThrottle } from './login-throttle.service.js';
@@ -27,6 +29,7 @@ export class AccountDeletionService {
     private readonly throttle: LoginThrottle,
     private readonly confirmation: PasswordConfirmation,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   async deleteAccount(principal: Principal, password: string, client: ClientInfo): Promise<void> {
@@ -36,6 +39,13 @@ export class AccountDeletionService {
       const names = await this.hooks.run(user.id, m);
       await this.deleteSignInState(user.id, user.email, m);
       await this.users.delete(user.id, m);
+      await this.audit.record(m, {
+        action: AuditAction.AccountDeleted,
+        actorId: user.id,
+        target: { type: AuditTargetType.User, id: user.id },
+        before: { email: user.email },
+        after: { by: 'self', features: names },
+      });
       return names;
     });
     this.logger.log({ msg: 'account deleted by its user', userId: user.id, features });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadAuditConfig, type AuditConfig } from '../audit/audit.config.js';
 import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
@@ -199,6 +200,7 @@ export interface AppConfig {
   auth: AuthConfig;
   mail: MailConfig;
   chat: ChatConfig;
+  audit: AuditConfig;
 }
 
 function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
@@ -337,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       from: v.MAIL_FROM ?? 'Meridian <no-reply@meridian.local>',
       perRecipientPerHour: v.MAIL_PER_RECIPIENT_PER_HOUR ?? 10,
     },
+    audit: loadAuditConfig(env),
     env: nodeEnv,
     role: v.APP_ROLE ?? AppRole.All,
     port,

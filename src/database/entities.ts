@@ -1,3 +1,4 @@
+import { AuditCheckpoint, AuditEntry } from '../audit/audit-entry.entity.js';
 import { AgentGrant } from '../agents/agent-grant.entity.js';
 import { Agent } from '../agents/agent.entity.js';
 import { UsageDaily } from '../agents/usage-daily.entity.js';
@@ -34,4 +35,6 @@ export const ENTITIES: Function[] = [
   UsageDaily,
   Conversation,
   Message,
+  AuditEntry,
+  AuditCheckpoint,
 ];

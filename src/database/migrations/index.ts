@@ -10,6 +10,7 @@ import { LoginAttemptAccounts1796160392531 } from './1796160392531-LoginAttemptA
 import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedParts.js';
 import { OneGenerationPerConversation1796163667206 } from './1796163667206-OneGenerationPerConversation.js';
 import { IdentityChangeNotifications1796170000000 } from './1796170000000-IdentityChangeNotifications.js';
+import { AddAuditLog1796188956299 } from './1796188956299-AddAuditLog.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AddMailMaskedParts1796161144898,
   OneGenerationPerConversation1796163667206,
   IdentityChangeNotifications1796170000000,
+  AddAuditLog1796188956299,
 ];
