@@ -65,6 +65,22 @@ export class AuditRepository {
 
   /** Newest first, `limit + 1` rows. */
   list(filter: AuditFilter, limit: number): Promise<AuditEntry[]> {
+    return this.filtered(filter)
+      .orderBy('e.seq', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+  }
+
+  /** Oldest first after position `afterSeq`: batches of an export. */
+  listAfter(filter: AuditFilter, afterSeq: string, limit: number): Promise<AuditEntry[]> {
+    return this.filtered(filter)
+      .andWhere('e.seq > :afterSeq', { afterSeq })
+      .orderBy('e.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  private filtered(filter: AuditFilter) {
     const q = this.entries.createQueryBuilder('e');
     if (filter.actorId) q.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.action) q.andWhere('e.action = :action', { action: filter.action });
@@ -74,10 +90,7 @@ export class AuditRepository {
     if (filter.from) q.andWhere('e.occurred_at >= :from', { from: filter.from });
     if (filter.to) q.andWhere('e.occurred_at < :to', { to: filter.to });
     if (filter.beforeSeq) q.andWhere('e.seq < :seq', { seq: filter.beforeSeq });
-    return q
-      .orderBy('e.seq', 'DESC')
-      .limit(limit + 1)
-      .getMany();
+    return q;
   }
 
   /** Oldest first from (excluding) `afterSeq`: the walk of verification. */

@@ -83,6 +83,18 @@ export class AuditService {
     return this.entries.list(filter, limit);
   }
 
+  /** Matching entries oldest first, in batches (an export). */
+  async *matching(filter: AuditFilter): AsyncGenerator<AuditEntry[]> {
+    let after = '0';
+    for (;;) {
+      const batch = await this.entries.listAfter(filter, after, WALK_BATCH);
+      if (batch.length === 0) return;
+      yield batch;
+      after = batch[batch.length - 1].seq;
+      if (batch.length < WALK_BATCH) return;
+    }
+  }
+
   /** Every entry oldest first, in batches (the export and the verification walk). */
   async *walk(): AsyncGenerator<AuditEntry[]> {
     let after = (await this.entries.checkpoint())?.lastRemovedSeq ?? '0';

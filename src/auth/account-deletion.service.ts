@@ -36,9 +36,7 @@ export class AccountDeletionService {
     const user = await this.confirmation.localAccount(principal);
     await this.confirmation.confirm(user, password, client);
     const features = await this.dataSource.transaction(async (m) => {
-      const names = await this.hooks.run(user.id, m);
-      await this.deleteSignInState(user.id, user.email, m);
-      await this.users.delete(user.id, m);
+      const names = await this.deleteWithin(user.id, user.email, m);
       await this.audit.record(m, {
         action: AuditAction.AccountDeleted,
         actorId: user.id,
@@ -51,10 +49,25 @@ export class AccountDeletionService {
     this.logger.log({ msg: 'account deleted by its user', userId: user.id, features });
   }
 
-  private async deleteSignInState(userId: string, email: string, m: EntityManager): Promise<void> {
+  /**
+   * Deletes the account inside the caller's transaction: every feature's hook, the
+   * sign-in state, then the user row. Returns the features that took part.
+   */
+  async deleteWithin(userId: string, email: string | null, m: EntityManager): Promise<string[]> {
+    const names = await this.hooks.run(userId, m);
+    await this.deleteSignInState(userId, email, m);
+    await this.users.delete(userId, m);
+    return names;
+  }
+
+  private async deleteSignInState(
+    userId: string,
+    email: string | null,
+    m: EntityManager,
+  ): Promise<void> {
     await this.sessions.deleteAll(userId, m);
     await this.tokens.deleteForUser(userId, m);
     await this.waitlist.deleteForUser(userId, m);
-    await this.throttle.forgetAccount(email, m);
+    if (email) await this.throttle.forgetAccount(email, m);
   }
 }

@@ -93,6 +93,14 @@ import { WaitlistService } from './waitlist.service.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
   ],
-  exports: [AccountsService, SessionsService, TokenIssuer, PrincipalService],
+  exports: [
+    AccountsService,
+    SessionsService,
+    TokenIssuer,
+    PrincipalService,
+    PasswordResetService,
+    RegistrationService,
+    AccountDeletionService,
+  ],
 })
 export class AuthModule {}

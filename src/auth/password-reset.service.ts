@@ -41,6 +41,12 @@ export class PasswordResetService {
     await this.mailer.resetPassword(user.email, token);
   }
 
+  /** Mails a reset link to an active local account (an administrator's action). */
+  async sendResetFor(userId: string, email: string): Promise<void> {
+    const token = await this.tokens.issue(OneTimeTokenPurpose.ResetPassword, { userId }, { email });
+    await this.mailer.resetPassword(email, token);
+  }
+
   async resetPassword(token: string, password: string): Promise<void> {
     this.accounts.assertLocalAccounts();
     // Checked before the token is spent, so a refused password does not cost the link.

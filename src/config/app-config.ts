@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { loadAdminConfig, type AdminConfig } from '../admin/admin.config.js';
 import { loadAuditConfig, type AuditConfig } from '../audit/audit.config.js';
+import { loadHealthConfig, type HealthConfig } from '../health/health.config.js';
 import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
@@ -201,6 +203,8 @@ export interface AppConfig {
   mail: MailConfig;
   chat: ChatConfig;
   audit: AuditConfig;
+  admin: AdminConfig;
+  health: HealthConfig;
 }
 
 function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
@@ -340,6 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perRecipientPerHour: v.MAIL_PER_RECIPIENT_PER_HOUR ?? 10,
     },
     audit: loadAuditConfig(env),
+    admin: loadAdminConfig(env, v.OIDC_ISSUER_URL),
+    health: loadHealthConfig(env),
     env: nodeEnv,
     role: v.APP_ROLE ?? AppRole.All,
     port,

@@ -1,4 +1,7 @@
 import { AuditCheckpoint, AuditEntry } from '../audit/audit-entry.entity.js';
+import { Replica } from '../admin/system/replica.entity.js';
+import { StatsBucket } from '../core/stats/stats-bucket.entity.js';
+import { UserActivityDay } from '../users/user-activity-day.entity.js';
 import { AgentGrant } from '../agents/agent-grant.entity.js';
 import { Agent } from '../agents/agent.entity.js';
 import { UsageDaily } from '../agents/usage-daily.entity.js';
@@ -37,4 +40,7 @@ export const ENTITIES: Function[] = [
   Message,
   AuditEntry,
   AuditCheckpoint,
+  UserActivityDay,
+  StatsBucket,
+  Replica,
 ];

@@ -28,11 +28,13 @@ export class QueueProducer {
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Mail) mail: Queue,
     @InjectQueue(QueueName.Conversations) conversations: Queue,
+    @InjectQueue(QueueName.Admin) admin: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
       [QueueName.Mail, mail],
       [QueueName.Conversations, conversations],
+      [QueueName.Admin, admin],
     ]);
     for (const [name, queue] of this.queues) logBackendErrors(queue, `queue ${name}`, this.logger);
   }

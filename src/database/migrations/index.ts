@@ -11,6 +11,7 @@ import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedPa
 import { OneGenerationPerConversation1796163667206 } from './1796163667206-OneGenerationPerConversation.js';
 import { IdentityChangeNotifications1796170000000 } from './1796170000000-IdentityChangeNotifications.js';
 import { AddAuditLog1796188956299 } from './1796188956299-AddAuditLog.js';
+import { AdminStatistics1796189101504 } from './1796189101504-AdminStatistics.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   OneGenerationPerConversation1796163667206,
   IdentityChangeNotifications1796170000000,
   AddAuditLog1796188956299,
+  AdminStatistics1796189101504,
 ];
