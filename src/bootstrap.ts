@@ -36,8 +36,12 @@ import { queueConnection, type QueueConnection } from './queue/queue-connection.
 
 export const API_PREFIX = 'api/v1';
 const UNPREFIXED = [
+  'health',
   'health/live',
   'health/ready',
+  'health/detailed',
+  'health/services/:name',
+  'health/metrics',
   'metrics',
   '.well-known/openid-configuration',
   '.well-known/jwks.json',

@@ -5,6 +5,11 @@ import { UsersModule } from '../users/users.module.js';
 import { AdminAccessGuard } from './access/admin-access.guard.js';
 import { TokenIntrospection } from './access/token-introspection.service.js';
 import { AdminJobsModule } from './admin-jobs.module.js';
+import { DependencyChecks } from './health/dependency-checks.service.js';
+import {
+  HealthDetailsController,
+  HealthSummaryController,
+} from './health/health-details.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
 import { AdminAuditService } from './audit/admin-audit.service.js';
 import { KeycloakRealm } from './keycloak/keycloak-realm.service.js';
@@ -34,6 +39,8 @@ import { UserRolesUseCase } from './users/user-roles.use-case.js';
     AdminStatsController,
     AdminAuditController,
     AdminSystemController,
+    HealthSummaryController,
+    HealthDetailsController,
   ],
   providers: [
     TokenIntrospection,
@@ -52,6 +59,7 @@ import { UserRolesUseCase } from './users/user-roles.use-case.js';
     AdminStatsService,
     AdminAuditService,
     AdminSystemService,
+    DependencyChecks,
   ],
   exports: [TokenIntrospection, AdminAccessGuard],
 })
