@@ -191,10 +191,11 @@ describe('statistics and analytics', () => {
       `INSERT INTO conversations (user_id, agent_id) VALUES ($1, $2) RETURNING id`,
       [heavy.id, assistant],
     );
-    await sql(
-      `INSERT INTO usage_daily (user_id, agent_id, day, messages) VALUES ($1, $2, $3, 1)`,
-      [heavy.id, assistant, dayStart(0).toISOString().slice(0, 10)],
-    );
+    await sql(`INSERT INTO usage_daily (user_id, agent_id, day, messages) VALUES ($1, $2, $3, 1)`, [
+      heavy.id,
+      assistant,
+      dayStart(0).toISOString().slice(0, 10),
+    ]);
     const refused = await t.request(
       `/api/v1/conversations/${conversation.id}/chat`,
       jsonBody({ content: 'one more?' }, heavy.auth),

@@ -49,7 +49,7 @@ export class TokenIntrospection {
 
   private async introspect(token: string): Promise<boolean> {
     const keycloak = this.config.admin.keycloak!;
-    const url = `${this.config.auth.oidcIssuer}/protocol/openid-connect/token/introspect`;
+    const url = `${keycloak.url}/realms/${encodeURIComponent(keycloak.realm)}/protocol/openid-connect/token/introspect`;
     const basic = Buffer.from(
       `${encodeURIComponent(keycloak.clientId)}:${encodeURIComponent(keycloak.clientSecret)}`,
     ).toString('base64');
