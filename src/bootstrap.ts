@@ -9,6 +9,7 @@ import { LogController, type FastifyError, type FastifyReply, type FastifyReques
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ACCOUNT_PAGE_ROUTES } from './account-pages/account-page-paths.js';
+import { registerQueueDashboard } from './admin/queues/queue-dashboard.js';
 import { AppModule } from './app.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { AppException } from './core/errors/app.exception.js';
@@ -216,6 +217,7 @@ export async function createApp(
       useGlobalPrefix: false,
     });
   }
+  if (!options.preview && config.role !== AppRole.Worker) await registerQueueDashboard(app);
   if (!options.preview) await app.init();
   return { app, queue };
 }

@@ -22,6 +22,7 @@ export enum AdminErrorCode {
   QueueNotFound = 'ADMIN_QUEUE_NOT_FOUND',
   JobNotFound = 'ADMIN_JOB_NOT_FOUND',
   JobNotFailed = 'ADMIN_JOB_NOT_FAILED',
+  QueuesSessionRequired = 'ADMIN_QUEUES_SESSION_REQUIRED',
 }
 
 export const userNotFound = (): AppException =>

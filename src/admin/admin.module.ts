@@ -12,6 +12,8 @@ import {
 } from './health/health-details.controller.js';
 import { AdminAuditController } from './audit/admin-audit.controller.js';
 import { AdminAuditService } from './audit/admin-audit.service.js';
+import { AdminQueuesController } from './queues/admin-queues.controller.js';
+import { DashboardSessions } from './queues/dashboard-session.service.js';
 import { KeycloakRealm } from './keycloak/keycloak-realm.service.js';
 import { AdminStatsController } from './stats/admin-stats.controller.js';
 import { AdminStatsService } from './stats/admin-stats.service.js';
@@ -41,6 +43,7 @@ import { UserRolesUseCase } from './users/user-roles.use-case.js';
     AdminSystemController,
     HealthSummaryController,
     HealthDetailsController,
+    AdminQueuesController,
   ],
   providers: [
     TokenIntrospection,
@@ -60,6 +63,7 @@ import { UserRolesUseCase } from './users/user-roles.use-case.js';
     AdminAuditService,
     AdminSystemService,
     DependencyChecks,
+    DashboardSessions,
   ],
   exports: [TokenIntrospection, AdminAccessGuard],
 })
