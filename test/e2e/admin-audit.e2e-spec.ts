@@ -155,14 +155,18 @@ describe('audit log', () => {
     expect(res.status).toBe(200);
     const verification = (await res.json()) as { valid: boolean; checked: number };
     expect(verification.valid).toBe(true);
-    const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM audit_entries')) as {
-      n: number;
-    }[];
+    const [{ n }] = await db.query<
+      {
+        n: number;
+      }[]
+    >('SELECT count(*)::int AS n FROM audit_entries');
     expect(verification.checked).toBe(n);
-    const rows = (await db.query('SELECT hash, prev_hash FROM audit_entries ORDER BY seq')) as {
-      hash: string;
-      prev_hash: string;
-    }[];
+    const rows = await db.query<
+      {
+        hash: string;
+        prev_hash: string;
+      }[]
+    >('SELECT hash, prev_hash FROM audit_entries ORDER BY seq');
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
   });
 
@@ -191,14 +195,14 @@ describe('audit log', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as AuditEntry);
     expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(lines.every((e) => e.action === AuditAction.SignIn)).toBe(true);
+    expect(lines.every((e) => e.action === (AuditAction.SignIn as string))).toBe(true);
     expect(lines.map((e) => e.seq)).toEqual([...lines.map((e) => e.seq)].sort((a, b) => a - b));
   });
 
   it('detects an edited entry and names the first broken one', async () => {
-    const [victim] = (await db.query(
+    const [victim] = await db.query<{ id: string }[]>(
       'SELECT id FROM audit_entries ORDER BY seq LIMIT 1 OFFSET 2',
-    )) as { id: string }[];
+    );
     // the table refuses updates: only someone bypassing triggers can edit it
     await expect(
       db.query(`UPDATE audit_entries SET action = 'auth.sign-in' WHERE id = $1`, [victim.id]),

@@ -28,10 +28,12 @@ describe('admin actions on Keycloak users, through the Admin REST API', () => {
     });
   const localRow = async () =>
     (
-      (await db.query('SELECT status, roles FROM users WHERE id = $1', [targetId])) as {
-        status: string;
-        roles: string[];
-      }[]
+      await db.query<
+        {
+          status: string;
+          roles: string[];
+        }[]
+      >('SELECT status, roles FROM users WHERE id = $1', [targetId])
     )[0];
 
   beforeAll(async () => {

@@ -21,7 +21,7 @@ describe('statistics and analytics', () => {
   let db: DataSource;
   let assistant: string;
   let analyst: string;
-  const sql = <T>(query: string, params: unknown[] = []) => db.query(query, params) as Promise<T[]>;
+  const sql = <T>(query: string, params: unknown[] = []) => db.query<T[]>(query, params);
   const get = (path: string, headers: Record<string, string> = {}) =>
     t.request(path, { headers: { ...admin.auth, ...headers } });
 

@@ -122,7 +122,7 @@ describe('admin users API', () => {
     ).json()) as UserPage;
     expect(keycloak.total).toBe(0);
 
-    const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM users')) as { n: number }[];
+    const [{ n }] = await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM users');
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -269,10 +269,12 @@ describe('admin users API', () => {
       expect(((await res.json()) as Problem).code).toBe('ADMIN_SELF_ACTION');
     }
     expect(await auditOf(t, admin, `targetId=${admin.id}`)).toEqual(before);
-    const [row] = (await db.query('SELECT status, roles FROM users WHERE id = $1', [admin.id])) as {
-      status: string;
-      roles: string[];
-    }[];
+    const [row] = await db.query<
+      {
+        status: string;
+        roles: string[];
+      }[]
+    >('SELECT status, roles FROM users WHERE id = $1', [admin.id]);
     expect(row).toEqual({ status: 'active', roles: ['admin'] });
   });
 
@@ -355,11 +357,11 @@ describe('admin users API: the last active administrator', () => {
       const loser = ra.status === 200 ? rb : ra;
       if (loser.status === 409)
         expect(((await loser.json()) as Problem).code).toBe('ADMIN_LAST_ADMIN');
-      const [{ n }] = (await t.app
+      const [{ n }] = await t.app
         .get(DataSource)
-        .query(
+        .query<{ n: number }[]>(
           `SELECT count(*)::int AS n FROM users WHERE 'admin' = ANY(roles) AND status = 'active'`,
-        )) as { n: number }[];
+        );
       expect(n).toBe(1);
       await t.app.get(DataSource).query(`UPDATE users SET status = 'disabled'`);
     }

@@ -40,14 +40,15 @@ export class KeycloakAdminPeer {
   ) {}
 
   static async start(options: KeycloakAdminPeerOptions): Promise<KeycloakAdminPeer> {
-    let peer: KeycloakAdminPeer | undefined;
-    const server = createServer((req, res) => void peer!.handle(req, res));
+    const holder: { peer?: KeycloakAdminPeer } = {};
+    const server = createServer((req, res) => void holder.peer?.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    peer = new KeycloakAdminPeer(server, url, options);
+    const peer = new KeycloakAdminPeer(server, url, options);
+    holder.peer = peer;
     server.on('connection', (socket) => {
-      peer!.sockets.add(socket);
-      socket.on('close', () => peer!.sockets.delete(socket));
+      peer.sockets.add(socket);
+      socket.on('close', () => peer.sockets.delete(socket));
     });
     return peer;
   }

@@ -2,7 +2,6 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../../core/errors/problem.js';
 import { QueueProducer } from '../../queue/queue-producer.service.js';
 import { AdminErrorCode } from '../admin.errors.js';
@@ -23,7 +22,7 @@ export async function registerQueueDashboard(app: NestFastifyApplication): Promi
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Meridian queues' } },
   });
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
       if (await sessions.admits(request.headers.cookie)) return;

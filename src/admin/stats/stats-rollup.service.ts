@@ -20,9 +20,10 @@ export class StatsRollup {
   /** Returns the number of buckets written, or null when another worker is running it. */
   async run(): Promise<number | null> {
     return this.dataSource.transaction(async (m) => {
-      const [lock] = (await m.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-        ROLLUP_LOCK,
-      ])) as { ok: boolean }[];
+      const [lock] = await m.query<{ ok: boolean }[]>(
+        'SELECT pg_try_advisory_xact_lock($1) AS ok',
+        [ROLLUP_LOCK],
+      );
       if (!lock.ok) return null;
       let written = 0;
       for (const source of ROLLUP_SOURCES) {

@@ -84,16 +84,7 @@ export class StatsRepository {
   }
 
   agentUsagePerDay(from: string, to: string) {
-    return this.dataSource.query(
-      `SELECT u.day::text AS date, a.id AS agent_id, a.slug, a.premium,
-              sum(u.messages)::int AS messages,
-              sum(u.prompt_tokens)::float8 AS prompt_tokens,
-              sum(u.completion_tokens)::float8 AS completion_tokens
-         FROM usage_daily u JOIN agents a ON a.id = u.agent_id
-        WHERE u.day >= $1::date AND u.day < $2::date
-        GROUP BY u.day, a.id ORDER BY u.day, a.slug`,
-      [from, to],
-    ) as Promise<
+    return this.dataSource.query<
       {
         date: string;
         agent_id: string;
@@ -103,16 +94,25 @@ export class StatsRepository {
         prompt_tokens: number;
         completion_tokens: number;
       }[]
-    >;
+    >(
+      `SELECT u.day::text AS date, a.id AS agent_id, a.slug, a.premium,
+              sum(u.messages)::int AS messages,
+              sum(u.prompt_tokens)::float8 AS prompt_tokens,
+              sum(u.completion_tokens)::float8 AS completion_tokens
+         FROM usage_daily u JOIN agents a ON a.id = u.agent_id
+        WHERE u.day >= $1::date AND u.day < $2::date
+        GROUP BY u.day, a.id ORDER BY u.day, a.slug`,
+      [from, to],
+    );
   }
 
   topUsers(from: string, to: string, limit: number) {
-    return this.dataSource.query(
+    return this.dataSource.query<{ user_id: string; email: string | null; messages: number }[]>(
       `SELECT u.user_id, us.email, sum(u.messages)::int AS messages
          FROM usage_daily u JOIN users us ON us.id = u.user_id
         WHERE u.day >= $1::date AND u.day < $2::date
         GROUP BY u.user_id, us.email ORDER BY messages DESC, u.user_id LIMIT $3`,
       [from, to, limit],
-    ) as Promise<{ user_id: string; email: string | null; messages: number }[]>;
+    );
   }
 }

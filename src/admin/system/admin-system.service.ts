@@ -45,11 +45,7 @@ export class AdminSystemService {
   async info(): Promise<SystemInfoDto> {
     const build = buildInfo();
     const [replicas, queues] = await Promise.all([
-      this.dataSource.query(
-        `SELECT id, role, hostname, pid, version, started_at, seen_at FROM app_replicas
-          WHERE seen_at >= now() - make_interval(secs => $1::float / 1000) ORDER BY started_at, id`,
-        [REPLICA_SEEN_MS],
-      ) as Promise<
+      this.dataSource.query<
         {
           id: string;
           role: string;
@@ -59,7 +55,11 @@ export class AdminSystemService {
           started_at: Date;
           seen_at: Date;
         }[]
-      >,
+      >(
+        `SELECT id, role, hostname, pid, version, started_at, seen_at FROM app_replicas
+          WHERE seen_at >= now() - make_interval(secs => $1::float / 1000) ORDER BY started_at, id`,
+        [REPLICA_SEEN_MS],
+      ),
       queueFigures(this.producer.all(), QUEUE_TIMEOUT_MS),
     ]);
     return {

@@ -28,7 +28,8 @@ export function buildInfo(): BuildInfo {
   const stamp = first('dist/.build-stamp.json');
   const pkg = first('package.json');
   cached = {
-    version: String(stamp?.version ?? pkg?.version ?? '0.0.0'),
+    version:
+      [stamp?.version, pkg?.version].find((v): v is string => typeof v === 'string') ?? '0.0.0',
     commit: typeof stamp?.commit === 'string' ? stamp.commit : null,
     builtAt: typeof stamp?.builtAt === 'string' ? stamp.builtAt : null,
   };

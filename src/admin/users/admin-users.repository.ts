@@ -114,15 +114,15 @@ export class AdminUsersRepository {
     params.push(limit + 1);
     const dir = desc ? 'DESC' : 'ASC';
     const [rows, count] = await Promise.all([
-      this.dataSource.query(
+      this.dataSource.query<AdminUserRow[]>(
         `SELECT ${COLUMNS}, (${expr})::text AS sort_key FROM users u WHERE ${where}
           ORDER BY ${expr} ${dir}, u.id ${dir} LIMIT $${params.length}`,
         params,
-      ) as Promise<AdminUserRow[]>,
-      this.dataSource.query(
+      ),
+      this.dataSource.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM users u WHERE ${countWhere}`,
         countParams,
-      ) as Promise<{ n: number }[]>,
+      ),
     ]);
     return { rows, total: count[0].n };
   }
