@@ -148,6 +148,24 @@ describe('admin users API', () => {
     expect(mixed.status).toBe(400);
   });
 
+  it('counts totals exactly up to 1000, then says so', async () => {
+    await db.query(
+      `INSERT INTO users (id, issuer, subject, email)
+       SELECT g.id, 'meridian:local', g.id::text, 'bulk-' || i || '@example.com'
+         FROM (SELECT gen_random_uuid() AS id, i FROM generate_series(1, 1001) i) g`,
+    );
+    const many = (await (
+      await t.request('/api/v1/admin/users?q=bulk-&limit=5', { headers: admin.auth })
+    ).json()) as UserPage & { totalIsExact: boolean };
+    expect(many).toMatchObject({ total: 1000, totalIsExact: false });
+    expect(many.items).toHaveLength(5);
+    const few = (await (
+      await t.request('/api/v1/admin/users?q=bulk-1000', { headers: admin.auth })
+    ).json()) as UserPage & { totalIsExact: boolean };
+    expect(few).toMatchObject({ total: 1, totalIsExact: true });
+    await db.query(`DELETE FROM users WHERE email LIKE 'bulk-%'`);
+  });
+
   it('answers bad filters with problem details and a code', async () => {
     for (const [query, code] of [
       ['sort=password', 'VALIDATION_FAILED'],

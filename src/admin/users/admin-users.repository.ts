@@ -54,6 +54,9 @@ const SORT_EXPRESSIONS: Record<AdminUserSort, { expr: string; cast: string; desc
   },
 };
 
+/** Totals are counted exactly up to this many users (a count never scans the whole table). */
+export const TOTAL_CAP = 1000;
+
 /** `%` and `_` (and the escape character) match themselves. */
 export const likePattern = (q: string): string =>
   `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -120,7 +123,7 @@ export class AdminUsersRepository {
         params,
       ),
       this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM users u WHERE ${countWhere}`,
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${countWhere} LIMIT ${TOTAL_CAP + 1}) capped`,
         countParams,
       ),
     ]);

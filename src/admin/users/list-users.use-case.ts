@@ -7,7 +7,7 @@ import {
 } from '../../core/pagination/page.js';
 import { invalidRange } from '../admin.errors.js';
 import { toAdminUserDto } from './admin-user.mapper.js';
-import { AdminUsersRepository } from './admin-users.repository.js';
+import { AdminUsersRepository, TOTAL_CAP } from './admin-users.repository.js';
 import {
   AdminUserSort,
   type AdminUserPageDto,
@@ -69,7 +69,8 @@ export class ListUsersUseCase {
     return {
       items: page.map(toAdminUserDto),
       nextCursor: hasMore && last ? encodeCursor([sort, last.sort_key, last.id]) : null,
-      total,
+      total: Math.min(total, TOTAL_CAP),
+      totalIsExact: total <= TOTAL_CAP,
     };
   }
 }

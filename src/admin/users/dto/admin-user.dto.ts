@@ -127,8 +127,18 @@ export class AdminUserPageDto {
   })
   nextCursor!: string | null;
 
-  @ApiProperty({ type: 'integer', description: 'Users matching the filters, on every page.' })
+  @ApiProperty({
+    type: 'integer',
+    maximum: 1000,
+    description: 'Users matching the filters (on every page), counted exactly up to 1000.',
+  })
   total!: number;
+
+  @ApiProperty({
+    type: Boolean,
+    description: 'false when more than 1000 users match (`total` is then 1000: "1000+").',
+  })
+  totalIsExact!: boolean;
 }
 
 export class AdminUserOrganizationDto {
