@@ -6,7 +6,7 @@
 //     (STATS_CACHE_TTL_MS=0) and cached, one request at a time (p50/p99);
 //   - the same figures computed by plain GROUP BY queries over the raw tables (the
 //     reference), over the same pg driver;
-//   - user search (GET /api/v1/admin/users?q=...) at 50 connections, beside
+//   - user search (GET /api/v1/admin/users?q=..., a broad and a narrow one) at 50 connections, beside
 //     GET /api/v1/auth/me (the cheapest authenticated route) at 50 connections.
 // Three runs (--runs), median and range.
 //
@@ -133,7 +133,7 @@ async function main() {
   const client = new pg.Client({ connectionString: url });
   let server = await start(0);
   await client.connect();
-  const results = { uncached: {}, cached: {}, reference: {}, search: [], me: [] };
+  const results = { uncached: {}, cached: {}, reference: {}, search: [], searchOne: [], me: [] };
   try {
     const seedSeconds = await seed(client);
     const rollupSeconds = await waitForRollup(client);
@@ -157,6 +157,16 @@ async function main() {
       results.search.push(
         await runLoad({
           url: `${server.baseUrl}/api/v1/admin/users?q=user-04&limit=20`,
+          headers,
+          connections: 50,
+          durationSec: SECONDS,
+          warmupSec: 2,
+          pid: server.pid,
+        }),
+      );
+      results.searchOne.push(
+        await runLoad({
+          url: `${server.baseUrl}/api/v1/admin/users?q=user-042317&limit=20`,
           headers,
           connections: 50,
           durationSec: SECONDS,
@@ -221,7 +231,8 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|');
   for (const [label, rs] of [
     ['GET /api/v1/auth/me (reference)', results.me],
-    ['GET /api/v1/admin/users?q=user-04', results.search],
+    ['GET /api/v1/admin/users?q=user-04 (10,000 matches: total capped at 1000)', results.search],
+    ['GET /api/v1/admin/users?q=user-042317 (one match)', results.searchOne],
   ]) {
     console.log(
       `| ${label} | ${fmt(rs.map((r) => r.reqPerSec))} | ${fmt(rs.map((r) => r.latencyMs.p50))} | ${fmt(rs.map((r) => r.latencyMs.p99))} | ${fmt(rs.map((r, i) => r.latencyMs.p99 / results.me[i].latencyMs.p99))} |`,

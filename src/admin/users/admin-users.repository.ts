@@ -116,17 +116,17 @@ export class AdminUsersRepository {
     }
     params.push(limit + 1);
     const dir = desc ? 'DESC' : 'ASC';
-    const [rows, count] = await Promise.all([
-      this.dataSource.query<AdminUserRow[]>(
-        `SELECT ${COLUMNS}, (${expr})::text AS sort_key FROM users u WHERE ${where}
-          ORDER BY ${expr} ${dir}, u.id ${dir} LIMIT $${params.length}`,
-        params,
-      ),
-      this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${countWhere} LIMIT ${TOTAL_CAP + 1}) capped`,
-        countParams,
-      ),
-    ]);
+    const rows = await this.dataSource.query<AdminUserRow[]>(
+      `SELECT ${COLUMNS}, (${expr})::text AS sort_key FROM users u WHERE ${where}
+        ORDER BY ${expr} ${dir}, u.id ${dir} LIMIT $${params.length}`,
+      params,
+    );
+    // a first page that is not full already holds every match: no count needed
+    if (!after && rows.length <= limit) return { rows, total: rows.length };
+    const count = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${countWhere} LIMIT ${TOTAL_CAP + 1}) capped`,
+      countParams,
+    );
     return { rows, total: count[0].n };
   }
 
