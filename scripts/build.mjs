@@ -56,4 +56,9 @@ const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
-writeFileSync(stampFile, `${JSON.stringify({ inputsMtimeMs })}\n`);
+// The version and commit this build was made from, shown by GET /api/v1/admin/system.
+const git = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8', timeout: 5000 });
+const commit = git.status === 0 ? git.stdout.trim() : null;
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const builtAt = new Date().toISOString();
+writeFileSync(stampFile, `${JSON.stringify({ inputsMtimeMs, version, commit, builtAt })}\n`);

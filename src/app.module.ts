@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountPagesModule } from './account-pages/account-pages.module.js';
+import { AdminJobsModule } from './admin/admin-jobs.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './conversations/chat/chat.module.js';
@@ -35,6 +37,7 @@ const API_MODULES: DynamicModule['imports'] = [
   AccountPagesModule,
   MigrationOrchestratorModule,
   EncryptionAdminModule,
+  AdminModule,
 ];
 
 @Module({})
@@ -59,6 +62,7 @@ export class AppModule {
         ConversationsJobsModule,
         OrchestratorJobsModule,
         ConnectionsJobsModule,
+        AdminJobsModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

@@ -9,6 +9,7 @@ import { LogController, type FastifyError, type FastifyReply, type FastifyReques
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ACCOUNT_PAGE_ROUTES } from './account-pages/account-page-paths.js';
+import { registerQueueDashboard } from './admin/queues/queue-dashboard.js';
 import { AppModule } from './app.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { AppException } from './core/errors/app.exception.js';
@@ -21,6 +22,7 @@ import { registerRequestObservation } from './core/http/request-log.js';
 import { MetricsService } from './core/metrics/metrics.service.js';
 import { ShutdownState } from './core/http/shutdown-state.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './core/http/request-id.js';
+import { runInRequestContext } from './core/http/request-context.js';
 import { RouteTable } from './core/http/route-table.js';
 import { lazyRequestLogger } from './core/logging/request-logger.js';
 import { SecurityHeaders } from './core/http/security-headers.js';
@@ -36,8 +38,12 @@ import { queueConnection, type QueueConnection } from './queue/queue-connection.
 
 export const API_PREFIX = 'api/v1';
 const UNPREFIXED = [
+  'health',
   'health/live',
   'health/ready',
+  'health/detailed',
+  'health/services/:name',
+  'health/metrics',
   'metrics',
   '.well-known/openid-configuration',
   '.well-known/jwks.json',
@@ -142,7 +148,11 @@ export async function createApp(
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.raw.setHeader(REQUEST_ID_HEADER, request.id);
     security.apply(reply);
-    done();
+    const userAgent = request.headers['user-agent'];
+    runInRequestContext(
+      { requestId: request.id, ip: request.ip, userAgent: userAgent?.slice(0, 300) },
+      done,
+    );
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
     const defects = [...paramDefects(request.params), ...queryDefects(request.url)];
@@ -213,6 +223,7 @@ export async function createApp(
       useGlobalPrefix: false,
     });
   }
+  if (!options.preview && config.role !== AppRole.Worker) await registerQueueDashboard(app);
   if (!options.preview) await app.init();
   return { app, queue };
 }

@@ -116,6 +116,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const NOT_RATE_LIMITED = /^\/(health\/|metrics$)/;
 /** Operations that never read the database (health reports it as NOT_READY instead). */
 const NO_DATABASE = new Set([
+  '/health',
   '/health/live',
   '/health/ready',
   '/metrics',

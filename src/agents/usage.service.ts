@@ -1,3 +1,4 @@
+import { StatsCounters } from '../core/stats/stats-counters.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -19,6 +20,9 @@ import { UsageRepository, type UsageCounts, type UsageEntry } from './usage.repo
 
 /** The longest range GET /usage/me reads, in days. */
 export const MAX_USAGE_RANGE_DAYS = 92;
+
+/** Statistics metric counting messages refused by the daily limit. */
+export const DAILY_LIMIT_HITS_METRIC = 'agents.daily-limit-hits';
 const DEFAULT_RANGE_DAYS = 30;
 
 /**
@@ -34,6 +38,7 @@ export class UsageService {
   constructor(
     private readonly usage: UsageRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly counters: StatsCounters,
   ) {}
 
   /**
@@ -53,6 +58,7 @@ export class UsageService {
    */
   assertBelowLimit(limit: number | null, sent: number, now: Date): void {
     if (limit === null || sent < limit) return;
+    this.counters.incrementLater(DAILY_LIMIT_HITS_METRIC);
     throw new AppException(
       429,
       AgentErrorCode.LimitReached,

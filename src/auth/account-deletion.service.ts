@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { UserDeletionHooks } from '../users/user-deletion-hooks.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginThrottle } from './login-throttle.service.js';
@@ -27,24 +29,45 @@ export class AccountDeletionService {
     private readonly throttle: LoginThrottle,
     private readonly confirmation: PasswordConfirmation,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   async deleteAccount(principal: Principal, password: string, client: ClientInfo): Promise<void> {
     const user = await this.confirmation.localAccount(principal);
     await this.confirmation.confirm(user, password, client);
     const features = await this.dataSource.transaction(async (m) => {
-      const names = await this.hooks.run(user.id, m);
-      await this.deleteSignInState(user.id, user.email, m);
-      await this.users.delete(user.id, m);
+      const names = await this.deleteWithin(user.id, user.email, m);
+      await this.audit.record(m, {
+        action: AuditAction.AccountDeleted,
+        actorId: user.id,
+        target: { type: AuditTargetType.User, id: user.id },
+        before: { email: user.email },
+        after: { by: 'self', features: names },
+      });
       return names;
     });
     this.logger.log({ msg: 'account deleted by its user', userId: user.id, features });
   }
 
-  private async deleteSignInState(userId: string, email: string, m: EntityManager): Promise<void> {
+  /**
+   * Deletes the account inside the caller's transaction: every feature's hook, the
+   * sign-in state, then the user row. Returns the features that took part.
+   */
+  async deleteWithin(userId: string, email: string | null, m: EntityManager): Promise<string[]> {
+    const names = await this.hooks.run(userId, m);
+    await this.deleteSignInState(userId, email, m);
+    await this.users.delete(userId, m);
+    return names;
+  }
+
+  private async deleteSignInState(
+    userId: string,
+    email: string | null,
+    m: EntityManager,
+  ): Promise<void> {
     await this.sessions.deleteAll(userId, m);
     await this.tokens.deleteForUser(userId, m);
     await this.waitlist.deleteForUser(userId, m);
-    await this.throttle.forgetAccount(email, m);
+    if (email) await this.throttle.forgetAccount(email, m);
   }
 }

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AppException } from '../core/errors/app.exception.js';
@@ -27,6 +30,8 @@ export class AccountsService {
     private readonly throttle: LoginThrottle,
     private readonly devices: DeviceTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
   ) {}
 
   assertLocalAccounts(): void {
@@ -72,7 +77,25 @@ export class AccountsService {
     if (admission.delayMs > 0) await sleep(admission.delayMs);
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok || user.status !== UserStatus.Active) {
-      await this.throttle.recordFailure(attempt, admission);
+      const locked = await this.throttle.recordFailure(attempt, admission);
+      const target = user ? { type: AuditTargetType.User, id: user.id } : undefined;
+      await this.audit.recordNow({
+        action: AuditAction.SignInFailed,
+        actorId: null,
+        target,
+        after: {
+          email: email.toLowerCase(),
+          reason: user && ok ? 'account-disabled' : 'credentials',
+        },
+      });
+      if (locked.length > 0) {
+        await this.audit.recordNow({
+          action: AuditAction.Lockout,
+          actorId: null,
+          target,
+          after: { email: email.toLowerCase(), locked },
+        });
+      }
       throw new AppException(
         401,
         AuthErrorCode.InvalidCredentials,
@@ -80,8 +103,18 @@ export class AccountsService {
       );
     }
     await this.throttle.recordSuccess(attempt, admission);
-    await this.users.update(user.id, { lastLoginAt: new Date() });
-    const pair = await this.tokenPair(user, await this.sessions.start(user.id, client));
+    const refresh = await this.dataSource.transaction(async (m) => {
+      await this.users.update(user.id, { lastLoginAt: new Date() }, m);
+      const started = await this.sessions.start(user.id, client, m);
+      await this.audit.record(m, {
+        action: AuditAction.SignIn,
+        actorId: user.id,
+        target: { type: AuditTargetType.User, id: user.id },
+        after: { sessionId: started.sessionId, trustedDevice: admission.trusted },
+      });
+      return started;
+    });
+    const pair = await this.tokenPair(user, refresh);
     return { ...pair, deviceToken: this.devices.issue(user.id) };
   }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
@@ -46,6 +47,7 @@ import { WaitlistService } from './waitlist.service.js';
   imports: [
     UsersModule,
     MailModule,
+    AuditModule,
     PassportModule,
     TypeOrmModule.forFeature([
       SigningKey,
@@ -91,6 +93,14 @@ import { WaitlistService } from './waitlist.service.js';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
   ],
-  exports: [AccountsService, SessionsService, TokenIssuer, PrincipalService],
+  exports: [
+    AccountsService,
+    SessionsService,
+    TokenIssuer,
+    PrincipalService,
+    PasswordResetService,
+    RegistrationService,
+    AccountDeletionService,
+  ],
 })
 export class AuthModule {}

@@ -134,18 +134,23 @@ export class LoginThrottle {
     return { trusted: false, delayMs: accountDelayMs(row(untrusted.account)?.failures ?? 0) };
   }
 
-  async recordFailure(attempt: SignInAttempt, admission: Admission): Promise<void> {
+  /** Counts the failure; returns the keys this failure locked out (empty: none). */
+  async recordFailure(attempt: SignInAttempt, admission: Admission): Promise<string[]> {
     const counters = admission.trusted
       ? [this.deviceKey(attempt)]
       : Object.values(this.untrustedKeys(attempt));
-    for (const counter of counters) await this.countFailure(counter);
+    const locked: string[] = [];
+    for (const counter of counters) {
+      if (await this.countFailure(counter)) locked.push(counter.key.split(':')[0]);
+    }
+    return locked;
   }
 
   /** One upsert per key: a new window, or one more failure and, past the free ones, a lock. */
-  private async countFailure({ key, account, lockAfter }: Counter): Promise<void> {
+  private async countFailure({ key, account, lockAfter }: Counter): Promise<boolean> {
     const stale = `a.window_started_at <= now() - make_interval(secs => $4::float / 1000)`;
     const failures = `(CASE WHEN ${stale} THEN 1 ELSE a.failures + 1 END)`;
-    await this.attempts.query(
+    const rows: { locked: boolean }[] = await this.attempts.query(
       `INSERT INTO auth_login_attempts AS a (key, account, failures, window_started_at, locked_until)
        VALUES ($1, $2, 1, now(), NULL)
        ON CONFLICT (key) DO UPDATE SET
@@ -155,9 +160,11 @@ export class LoginThrottle {
          locked_until = CASE
            WHEN $3::int IS NOT NULL AND ${failures} > $3::int
            THEN now() + make_interval(secs => LEAST($5::float, $6::float * power(2, ${failures} - $3::int - 1)) / 1000)
-           ELSE a.locked_until END`,
+           ELSE a.locked_until END
+       RETURNING (a.locked_until IS NOT NULL AND a.locked_until > now()) AS locked`,
       [key, account, lockAfter, WINDOW_MS, MAX_LOCK_MS, BASE_LOCK_MS],
     );
+    return rows[0]?.locked === true;
   }
 
   /**

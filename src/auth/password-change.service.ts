@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountMailer } from './account-mailer.service.js';
 import { AccountsService } from './accounts.service.js';
@@ -22,6 +24,7 @@ export class PasswordChangeService {
     private readonly confirmation: PasswordConfirmation,
     private readonly mailer: AccountMailer,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   async changePassword(
@@ -39,6 +42,11 @@ export class PasswordChangeService {
       await this.users.update(user.id, { passwordHash }, m);
       await this.sessions.revokeAll(user.id, 'password-change', m);
       await this.users.revokeTokens(user.id, m);
+      await this.audit.record(m, {
+        action: AuditAction.PasswordChanged,
+        actorId: user.id,
+        target: { type: AuditTargetType.User, id: user.id },
+      });
       return this.sessions.start(user.id, client, m);
     });
     await this.mailer.passwordChanged(user.email);

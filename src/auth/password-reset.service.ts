@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { UserStatus } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountMailer } from './account-mailer.service.js';
@@ -24,6 +26,7 @@ export class PasswordResetService {
     private readonly throttle: LoginThrottle,
     private readonly mailer: AccountMailer,
     private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
   async forgotPassword(email: string): Promise<void> {
@@ -36,6 +39,12 @@ export class PasswordResetService {
       { email: user.email },
     );
     await this.mailer.resetPassword(user.email, token);
+  }
+
+  /** Mails a reset link to an active local account (an administrator's action). */
+  async sendResetFor(userId: string, email: string): Promise<void> {
+    const token = await this.tokens.issue(OneTimeTokenPurpose.ResetPassword, { userId }, { email });
+    await this.mailer.resetPassword(email, token);
   }
 
   async resetPassword(token: string, password: string): Promise<void> {
@@ -55,6 +64,11 @@ export class PasswordResetService {
       await this.users.update(user.id, { passwordHash }, m);
       await this.sessions.revokeAll(user.id, 'password-reset', m);
       await this.users.revokeTokens(user.id, m);
+      await this.audit.record(m, {
+        action: AuditAction.PasswordReset,
+        actorId: null,
+        target: { type: AuditTargetType.User, id: user.id },
+      });
     });
     await this.throttle.forgetAccount(user.email);
     await this.mailer.passwordChanged(user.email);

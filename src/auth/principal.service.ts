@@ -108,6 +108,7 @@ export class PrincipalService {
     if (state.sessionRevoked)
       throw unauthorized(AuthErrorCode.TokenRevoked, 'The session has ended.');
 
+    this.users.noteSeen(state.id);
     const tokenRoles = [
       ...strings(claims.realm_access?.roles),
       ...strings(claims.resource_access?.[this.config.auth.clientId]?.roles),

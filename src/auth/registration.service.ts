@@ -64,6 +64,11 @@ export class RegistrationService {
     await this.sendVerification(userId, email);
   }
 
+  /** Mails a new verification link to a local account (an administrator's action). */
+  async sendVerificationFor(userId: string, email: string): Promise<void> {
+    await this.sendVerification(userId, email);
+  }
+
   async resendVerification(principal: Principal): Promise<void> {
     const user = await this.confirmation.localAccount(principal);
     if (user.emailVerifiedAt !== null) return;

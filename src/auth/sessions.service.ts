@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, IsNull, type EntityManager, type Repository } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AuthErrorCode } from './auth-error-codes.js';
@@ -36,6 +38,7 @@ export class SessionsService {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly callers: CallerStateCache,
+    private readonly audit: AuditService,
   ) {}
 
   private async issueRefresh(
@@ -100,6 +103,12 @@ export class SessionsService {
             { id: session.id },
             { revokedAt: new Date(), revokedReason: 'refresh-token-reuse' },
           );
+        await this.audit.record(m, {
+          action: AuditAction.RefreshTokenReplayed,
+          actorId: null,
+          target: { type: AuditTargetType.Session, id: session.id },
+          after: { userId: session.userId, sessionRevoked: true },
+        });
         return { error: AuthErrorCode.RefreshTokenReused, sessionId: session.id } as const;
       }
       if (token.expiresAt <= new Date())

@@ -8,6 +8,9 @@ import {
   loadConnectionsConfig,
   type ConnectionsConfig,
 } from '../connections/connections.config.js';
+import { loadAdminConfig, type AdminConfig } from '../admin/admin.config.js';
+import { loadAuditConfig, type AuditConfig } from '../audit/audit.config.js';
+import { loadHealthConfig, type HealthConfig } from '../health/health.config.js';
 import { KEY_BYTES, KEY_GENERATION_HINT, weakKeyReason } from '../core/crypto/key-ring.js';
 import {
   AppRole,
@@ -212,6 +215,9 @@ export interface AppConfig {
   orchestrator: OrchestratorConfig;
   /** Service connections (GitHub, Slack): validated by connections/connections.config.ts. */
   connections: ConnectionsConfig;
+  audit: AuditConfig;
+  admin: AdminConfig;
+  health: HealthConfig;
 }
 
 function parseKeys(value: string | undefined, env: NodeEnv): EncryptionKey[] | undefined {
@@ -359,6 +365,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       from: v.MAIL_FROM ?? 'Meridian <no-reply@meridian.local>',
       perRecipientPerHour: v.MAIL_PER_RECIPIENT_PER_HOUR ?? 10,
     },
+    audit: loadAuditConfig(env),
+    admin: loadAdminConfig(env, v.OIDC_ISSUER_URL),
+    health: loadHealthConfig(env),
     env: nodeEnv,
     role: v.APP_ROLE ?? AppRole.All,
     port,

@@ -25,7 +25,7 @@ export enum NodeEnv {
   Test = 'test',
 }
 
-const toBoolean = ({ value }: { value: unknown }): unknown => {
+export const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   const v = value.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
@@ -33,10 +33,10 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
   return value;
 };
 
-const toInt = ({ value }: { value: unknown }): unknown =>
+export const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+export const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /**
@@ -174,9 +174,9 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value never appears in a message, not even a malformed one. */
-const SECRET_VARIABLES = new Set(['ENCRYPTION_KEYS']);
+const SECRET_VARIABLES = new Set(['ENCRYPTION_KEYS', 'KEYCLOAK_ADMIN_CLIENT_SECRET']);
 
-function describe(errors: ValidationError[]): string[] {
+export function describeErrors(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map(
       (message) =>
@@ -195,7 +195,26 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   }
   const parsed = plainToInstance(EnvironmentVariables, plain);
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) throw new ConfigError(describe(errors));
+  if (errors.length > 0) throw new ConfigError(describeErrors(errors));
+  return parsed;
+}
+
+/**
+ * Validates a feature's own variables (declared in its `<feature>.config.ts` as a class
+ * whose properties all start undefined, so the instance names them) and returns them.
+ */
+export function validateFeatureEnvironment<T extends object>(
+  variables: new () => T,
+  env: NodeJS.ProcessEnv,
+): T {
+  const plain: Record<string, string> = {};
+  for (const key of Object.keys(new variables())) {
+    const value = env[key];
+    if (value !== undefined) plain[key] = value;
+  }
+  const parsed = plainToInstance(variables, plain);
+  const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(describeErrors(errors));
   return parsed;
 }
 

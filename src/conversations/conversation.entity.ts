@@ -24,6 +24,8 @@ export enum TitleSource {
  * a fresh conversation; it is kept on every write so the feed is one index scan.
  */
 @Entity('conversations')
+// the statistics rollup reads recent conversations by time
+@Index('ix_conversations_created_at', ['createdAt'])
 @Index('ix_conversations_user_activity', ['userId', 'lastActivityAt', 'id'])
 @Index('ix_conversations_user_agent_activity', ['userId', 'agentId', 'lastActivityAt', 'id'])
 @Index('ix_conversations_agent', ['agentId'])

@@ -30,6 +30,8 @@ export enum MessageStatus {
  * (one generation at a time), which the database enforces.
  */
 @Entity('messages')
+// the statistics rollup reads recent messages by time
+@Index('ix_messages_created_at', ['createdAt'])
 @Index('ix_messages_conversation_created', ['conversationId', 'createdAt', 'id'])
 @Index('ux_messages_streaming_conversation', ['conversationId'], {
   unique: true,

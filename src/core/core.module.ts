@@ -7,6 +7,8 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { loadKeyRing } from './crypto/key-ring.js';
 import { SecretCipher } from './crypto/secret-cipher.js';
+import { Contributions } from './contributions.js';
+import { StatsCounters } from './stats/stats-counters.js';
 
 @Global()
 @Module({
@@ -14,13 +16,15 @@ import { SecretCipher } from './crypto/secret-cipher.js';
   providers: [
     MetricsService,
     ShutdownState,
+    Contributions,
+    StatsCounters,
     {
       provide: SecretCipher,
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => new SecretCipher(await loadKeyRing(config)),
     },
   ],
-  exports: [MetricsService, ShutdownState, SecretCipher],
+  exports: [MetricsService, ShutdownState, SecretCipher, Contributions, StatsCounters],
 })
 export class CoreModule implements OnApplicationBootstrap {
   constructor(

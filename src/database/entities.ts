@@ -1,3 +1,7 @@
+import { AuditCheckpoint, AuditEntry } from '../audit/audit-entry.entity.js';
+import { Replica } from '../admin/system/replica.entity.js';
+import { StatsBucket } from '../core/stats/stats-bucket.entity.js';
+import { UserActivityDay } from '../users/user-activity-day.entity.js';
 import { AgentGrant } from '../agents/agent-grant.entity.js';
 import { Agent } from '../agents/agent.entity.js';
 import { UsageDaily } from '../agents/usage-daily.entity.js';
@@ -50,4 +54,9 @@ export const ENTITIES: Function[] = [
   WebhookDelivery,
   UsedInstallState,
   ReencryptionJob,
+  AuditEntry,
+  AuditCheckpoint,
+  UserActivityDay,
+  StatsBucket,
+  Replica,
 ];

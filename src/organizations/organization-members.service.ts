@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AppException } from '../core/errors/app.exception.js';
 import { DEFAULT_PAGE_SIZE, toPage, type PageDto } from '../core/pagination/page.js';
 import { UsersService } from '../users/users.service.js';
@@ -24,6 +26,7 @@ export class OrganizationMembersService {
     private readonly organizations: OrganizationsRepository,
     private readonly access: OrganizationAccess,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Longest-standing first. */
@@ -69,6 +72,12 @@ export class OrganizationMembersService {
           );
         }
         await this.organizations.addMember(orgId, user.id, role, manager);
+        await this.audit.record(manager, {
+          action: AuditAction.OrganizationMemberAdded,
+          actorId: userId,
+          target: { type: AuditTargetType.Organization, id: orgId },
+          after: { userId: user.id, role },
+        });
         return this.requireMember(orgId, user.id, manager);
       },
     );
@@ -101,6 +110,13 @@ export class OrganizationMembersService {
           }
         }
         await this.organizations.setMemberRole(orgId, targetUserId, role, manager);
+        await this.audit.record(manager, {
+          action: AuditAction.OrganizationMemberRoleChanged,
+          actorId: userId,
+          target: { type: AuditTargetType.Organization, id: orgId },
+          before: { userId: targetUserId, role: target.role },
+          after: { userId: targetUserId, role },
+        });
         return { ...target, role };
       },
     );
@@ -125,6 +141,12 @@ export class OrganizationMembersService {
           }
         }
         await this.organizations.removeMember(orgId, targetUserId, manager);
+        await this.audit.record(manager, {
+          action: AuditAction.OrganizationMemberRemoved,
+          actorId: userId,
+          target: { type: AuditTargetType.Organization, id: orgId },
+          before: { userId: targetUserId, role: target.role },
+        });
       },
     );
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { Membership } from './membership.entity.js';
 import { OrganizationAccess } from './organization-access.service.js';
@@ -13,7 +14,7 @@ import { OrganizationsService } from './organizations.service.js';
 
 /** Organizations and their members; later features (connections) hang off them. */
 @Module({
-  imports: [UsersModule, TypeOrmModule.forFeature([Organization, Membership])],
+  imports: [UsersModule, AuditModule, TypeOrmModule.forFeature([Organization, Membership])],
   controllers: [OrganizationsController, OrganizationMembersController],
   providers: [
     OrganizationsRepository,

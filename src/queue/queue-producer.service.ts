@@ -31,6 +31,7 @@ export class QueueProducer {
     @InjectQueue(QueueName.Migrations) migrations: Queue,
     @InjectQueue(QueueName.Connections) connections: Queue,
     @InjectQueue(QueueName.Encryption) encryption: Queue,
+    @InjectQueue(QueueName.Admin) admin: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
@@ -39,6 +40,7 @@ export class QueueProducer {
       [QueueName.Migrations, migrations],
       [QueueName.Connections, connections],
       [QueueName.Encryption, encryption],
+      [QueueName.Admin, admin],
     ]);
     for (const [name, queue] of this.queues) logBackendErrors(queue, `queue ${name}`, this.logger);
   }

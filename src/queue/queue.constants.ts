@@ -6,6 +6,7 @@ export enum QueueName {
   Migrations = 'migrations',
   Connections = 'connections',
   Encryption = 'encryption',
+  Admin = 'admin',
 }
 
 /** Every job name. Each has exactly one handler, checked at start-up. */
@@ -21,6 +22,8 @@ export enum JobName {
   SyncConnectionRepositories = 'connections.sync-repositories',
   ProcessWebhookDelivery = 'connections.process-webhook',
   ReencryptSecrets = 'encryption.reencrypt',
+  StatsRollup = 'admin.stats-rollup',
+  AuditRetention = 'admin.audit-retention',
 }
 
 /** The queue each job is sent to. */
@@ -36,6 +39,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SyncConnectionRepositories]: QueueName.Connections,
   [JobName.ProcessWebhookDelivery]: QueueName.Connections,
   [JobName.ReencryptSecrets]: QueueName.Encryption,
+  [JobName.StatsRollup]: QueueName.Admin,
+  [JobName.AuditRetention]: QueueName.Admin,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

@@ -8,6 +8,13 @@ export enum UserStatus {
 @Entity('users')
 @Index('uq_users_issuer_subject', ['issuer', 'subject'], { unique: true })
 @Index('uq_users_email_local', ['email'], { unique: true, where: `"password_hash" IS NOT NULL` })
+@Index('ix_users_created', ['createdAt', 'id'])
+@Index('ix_users_last_seen', ['lastSeenAt', 'id'])
+// GIN indexes created by hand in the migration (TypeORM cannot express operator classes):
+// trigram search over email and name, and role membership.
+@Index('ix_users_email_trgm', { synchronize: false })
+@Index('ix_users_name_trgm', { synchronize: false })
+@Index('ix_users_roles', { synchronize: false })
 export class User {
   @PrimaryColumn('uuid')
   id!: string;
@@ -44,6 +51,10 @@ export class User {
 
   @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
+
+  /** Last authenticated request (kept to within a few minutes), any issuer. */
+  @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
+  lastSeenAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

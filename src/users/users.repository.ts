@@ -143,6 +143,17 @@ export class UsersRepository {
     await manager.getRepository(User).delete({ id });
   }
 
+  /** Records an authenticated request: last-seen time and the day's activity row. */
+  async touchSeen(id: string): Promise<void> {
+    await this.users.query(
+      `WITH seen AS (UPDATE users SET last_seen_at = now() WHERE id = $1 RETURNING id)
+       INSERT INTO user_activity_days (day, user_id)
+       SELECT (now() AT TIME ZONE 'UTC')::date, id FROM seen
+       ON CONFLICT DO NOTHING`,
+      [id],
+    );
+  }
+
   countAdmins(): Promise<number> {
     return this.users.createQueryBuilder('u').where(`'admin' = ANY(u.roles)`).getCount();
   }

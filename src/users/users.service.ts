@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { UsersRepository, type CallerState } from './users.repository.js';
@@ -7,6 +7,10 @@ import { User, UserStatus } from './user.entity.js';
 
 /** The issuer column of local accounts (tokens carry PUBLIC_URL as iss). */
 export const LOCAL_ISSUER_KEY = 'meridian:local';
+
+/** A user's last-seen time is written at most this often per replica. */
+export const SEEN_RESOLUTION_MS = 5 * 60_000;
+const MAX_SEEN_ENTRIES = 50_000;
 
 export interface IssuerIdentity {
   issuer: string;
@@ -19,6 +23,10 @@ export interface IssuerIdentity {
 /** Users as every feature sees them: local accounts and people provisioned from an issuer. */
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger('Users');
+  /** When this replica last wrote each user's last-seen time (ms) and on which UTC day. */
+  private readonly seen = new Map<string, { at: number; day: string }>();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly callers: CallerStateCache,
@@ -35,6 +43,22 @@ export class UsersService {
   /** Among local accounts and provisioned users (a local account wins a shared address). */
   findByEmail(email: string): Promise<User | null> {
     return this.users.findByEmail(email.toLowerCase());
+  }
+
+  /**
+   * Notes an authenticated request of the user (last-seen time and daily activity), at
+   * most once per SEEN_RESOLUTION_MS and once per UTC day, without delaying the request.
+   */
+  noteSeen(id: string, now = Date.now()): void {
+    const day = new Date(now).toISOString().slice(0, 10);
+    const last = this.seen.get(id);
+    if (last && last.day === day && now - last.at < SEEN_RESOLUTION_MS) return;
+    if (this.seen.size >= MAX_SEEN_ENTRIES) this.seen.clear();
+    this.seen.set(id, { at: now, day });
+    this.users.touchSeen(id).catch((err: unknown) => {
+      this.seen.delete(id);
+      this.logger.debug(`last-seen time not written: ${String(err)}`);
+    });
   }
 
   callerState(issuer: string, subject: string, sessionId?: string): Promise<CallerState | null> {

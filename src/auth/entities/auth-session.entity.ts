@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /** A sign-in: the family of rotating refresh tokens, with an absolute lifetime. */
 @Entity('auth_sessions')
 @Index('ix_auth_sessions_user', ['userId'])
+// the statistics rollup counts recent sign-ins by time
+@Index('ix_auth_sessions_created_at', ['createdAt'])
 export class AuthSession {
   @PrimaryColumn('uuid')
   id!: string;

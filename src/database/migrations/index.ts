@@ -10,7 +10,9 @@ import { LoginAttemptAccounts1796160392531 } from './1796160392531-LoginAttemptA
 import { AddMailMaskedParts1796161144898 } from './1796161144898-AddMailMaskedParts.js';
 import { OneGenerationPerConversation1796163667206 } from './1796163667206-OneGenerationPerConversation.js';
 import { IdentityChangeNotifications1796170000000 } from './1796170000000-IdentityChangeNotifications.js';
+import { AddAuditLog1796188956299 } from './1796188956299-AddAuditLog.js';
 import { AddServiceConnections1796189041610 } from './1796189041610-AddServiceConnections.js';
+import { AdminStatistics1796189101504 } from './1796189101504-AdminStatistics.js';
 import { AddMigrationOrchestrator1796190773361 } from './1796190773361-AddMigrationOrchestrator.js';
 
 export const MIGRATIONS = [
@@ -25,6 +27,8 @@ export const MIGRATIONS = [
   AddMailMaskedParts1796161144898,
   OneGenerationPerConversation1796163667206,
   IdentityChangeNotifications1796170000000,
+  AddAuditLog1796188956299,
   AddServiceConnections1796189041610,
+  AdminStatistics1796189101504,
   AddMigrationOrchestrator1796190773361,
 ];
