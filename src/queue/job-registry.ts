@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { AppRole, type AppConfig } from '../config/app-config.js';
 import { PROCESSOR_QUEUE } from './job-handler.decorator.js';
 import { JobProcessor } from './job-processor.js';
+import { breakWorkerSpins } from './worker-spin-breaker.js';
 import { logBackendErrors } from './backend-errors.js';
 import { JOB_QUEUE, JobName, type QueueName } from './queue.constants.js';
 
@@ -70,6 +71,7 @@ export class JobRegistry implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.config.role === AppRole.Api) return;
     for (const processor of processors) {
       logBackendErrors(processor.worker, `worker ${processor.worker.name}`, this.logger);
+      breakWorkerSpins(processor.worker, this.logger);
       void processor.worker.run().catch((err: unknown) => this.logger.error(err));
     }
     this.logger.log(`workers started for ${processors.length} queue(s)`);
