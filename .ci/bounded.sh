@@ -24,6 +24,12 @@ pid=$!
 watchdog=$!
 wait "$pid"
 rc=$?
+if [ -e "$reports/timed-out" ]; then
+  # The command's leader may exit on the report signal before its children do (npm
+  # does): give the reports a moment, then kill everything left in its session.
+  sleep 10
+  pkill -KILL -s "$pid" 2>/dev/null
+fi
 kill "$watchdog" 2>/dev/null
 wait "$watchdog" 2>/dev/null
 if [ -e "$reports/timed-out" ]; then

@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { AppRole, type AppConfig } from '../config/app-config.js';
 import { PROCESSOR_QUEUE } from './job-handler.decorator.js';
 import { JobProcessor } from './job-processor.js';
+import { QueueProducer } from './queue-producer.service.js';
 import { breakWorkerSpins } from './worker-spin-breaker.js';
 import { logBackendErrors } from './backend-errors.js';
 import { JOB_QUEUE, JobName, type QueueName } from './queue.constants.js';
@@ -23,6 +24,9 @@ export class JobRegistryError extends Error {
  * then starts the workers when this process has a worker role, and stops them first at
  * shutdown.
  */
+/** How long start-up waits for the queue backend's connections. */
+const READY_WAIT_MS = 10_000;
+
 @Injectable()
 export class JobRegistry implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
@@ -30,6 +34,7 @@ export class JobRegistry implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly producer: QueueProducer,
   ) {}
 
   processors(): JobProcessor[] {
@@ -65,10 +70,25 @@ export class JobRegistry implements OnApplicationBootstrap, BeforeApplicationShu
       throw new JobRegistryError(`Job handlers are wrong:\n  - ${problems.join('\n  - ')}`);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const processors = this.processors();
     this.verify(processors);
-    if (this.config.role === AppRole.Api) return;
+    const api = this.config.role === AppRole.Api;
+    // Every queue and worker opens its connection (on the PostgreSQL backend: checks its
+    // schema) before the app takes requests, rather than while it serves them, where a
+    // dependency that drops meanwhile would fail that set-up with nobody to answer to.
+    // Bounded: a backend that is down at start keeps reconnecting on its own.
+    const connecting = [
+      ...this.producer.all().map((q) => q.waitUntilReady()),
+      ...(api ? [] : processors.map((p) => p.worker.waitUntilReady())),
+    ];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(connecting),
+      new Promise((resolve) => (timer = setTimeout(resolve, READY_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (api) return;
     for (const processor of processors) {
       logBackendErrors(processor.worker, `worker ${processor.worker.name}`, this.logger);
       breakWorkerSpins(processor.worker, this.logger);
