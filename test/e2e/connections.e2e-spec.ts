@@ -3,6 +3,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { ConnectionHealthService } from '../../src/connections/connection-health.service.js';
+import { JobRegistry } from '../../src/queue/job-registry.js';
 import { QueueProducer } from '../../src/queue/queue-producer.service.js';
 import { QueueName } from '../../src/queue/queue.constants.js';
 import { jsonBody, newUser, type TestUser } from '../support/accounts.js';
@@ -552,7 +553,13 @@ describe('service connections', () => {
           ).items.length,
         (n) => n === 3,
       );
-      await sleep(200);
+      // Background jobs (the first check and sync queued at creation) must not call the
+      // server while this counts: the workers finish what they have and stop taking more.
+      const workers = t.app
+        .get(JobRegistry)
+        .processors()
+        .map((p) => p.worker);
+      await Promise.all(workers.map((w) => w.pause()));
       github.retryAfterSeconds = 1;
       github.secondaryLimitedRequests = 1;
       const before = github.callCount('GET /installation/repositories');
@@ -568,6 +575,7 @@ describe('service connections', () => {
       } finally {
         github.secondaryLimitedRequests = 0;
         github.retryAfterSeconds = 30;
+        await Promise.all(workers.map((w) => w.resume()));
       }
     });
 
