@@ -1,3 +1,4 @@
+import { QueueName } from '../../src/queue/queue.constants.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -55,12 +56,7 @@ describe('queues dashboard (Bull Board at /admin/queues)', () => {
     const api = await fetch(`${t.baseUrl}/admin/queues/api/queues`, { headers: { cookie } });
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: { name: string }[] };
-    expect(queues.map((q) => q.name).sort()).toEqual([
-      'admin',
-      'conversations',
-      'mail',
-      'maintenance',
-    ]);
+    expect(queues.map((q) => q.name).sort()).toEqual(Object.values(QueueName).sort());
     // not a credential for the API
     const elsewhere = await t.request('/api/v1/admin/users', { headers: { cookie } });
     expect(elsewhere.status).toBe(401);
@@ -98,7 +94,9 @@ describe('queues dashboard (Bull Board at /admin/queues)', () => {
     page.setDefaultTimeout(20_000);
     const denied = await page.goto(`${t.baseUrl}/admin/queues`);
     expect(denied?.status()).toBe(401);
-    // the admin's frontend trades its bearer token for the cookie, from the page's origin
+    // the admin's frontend trades its bearer token for the cookie, from a page of the same
+    // origin (an HTML one: API answers carry `default-src 'none'`, which forbids fetching)
+    await page.goto(`${t.baseUrl}/docs`);
     const status = await page.evaluate(async (token) => {
       const res = await fetch('/api/v1/admin/queues/session', {
         method: 'POST',
