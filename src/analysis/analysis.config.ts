@@ -25,6 +25,10 @@ export interface AnalysisConfig {
   githubApiUrl: string;
   githubRequestTimeoutMs: number;
   eventsPollMs: number;
+  /** Delay between clone attempts after a network failure (3 attempts in all). */
+  cloneRetryDelayMs: number;
+  /** A running job whose worker has not written for this long is failed (WORKER_LOST). */
+  staleAfterMs: number;
 }
 
 class AnalysisEnvironment {
@@ -57,6 +61,18 @@ class AnalysisEnvironment {
   @Min(50)
   @Max(60_000)
   ANALYSIS_EVENTS_POLL_MS?: number = undefined;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  ANALYSIS_CLONE_RETRY_DELAY_MS?: number = undefined;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10_000)
+  @Max(86_400_000)
+  ANALYSIS_STALE_AFTER_MS?: number = undefined;
   @IsOptional() @Transform(emptyToUndefined) @IsString() GITHUB_TOKEN?: string = undefined;
 }
 
@@ -78,6 +94,8 @@ export function loadAnalysisConfig(
     cloneTimeoutMs: v.ANALYSIS_CLONE_TIMEOUT_MS ?? 600_000,
     hardTimeoutMs: v.ANALYSIS_HARD_TIMEOUT_MS ?? 1_800_000,
     eventsPollMs: v.ANALYSIS_EVENTS_POLL_MS ?? 500,
+    cloneRetryDelayMs: v.ANALYSIS_CLONE_RETRY_DELAY_MS ?? 60_000,
+    staleAfterMs: v.ANALYSIS_STALE_AFTER_MS ?? 300_000,
     githubToken: v.GITHUB_TOKEN,
     githubApiUrl: github.apiUrl,
     githubRequestTimeoutMs: github.requestTimeoutMs,

@@ -8,6 +8,8 @@ export enum AnalysisErrorCode {
   UpstreamNotFound = 'REPOSITORY_NOT_FOUND',
   /** 409: the owner already tracks this repository. */
   AlreadyTracked = 'REPOSITORY_ALREADY_TRACKED',
+  /** 422: the connection given does not reach this repository. */
+  NotReachable = 'REPOSITORY_NOT_REACHABLE',
   /** 400: the URL is not a repository URL. */
   InvalidUrl = 'REPOSITORY_URL_INVALID',
   /** 400: the scheme is not allowed (only https; file:// with local repositories allowed). */
