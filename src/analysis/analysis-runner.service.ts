@@ -141,15 +141,17 @@ export class AnalysisRunner {
         : undefined,
     };
     const clone = await this.cloneWithRetries(work, url.cloneUrl, job.ref, policy, signal);
+    // Regular files only: symlinks (mode 120000) and submodules (160000) are never read.
     const files = (
-      await runGit(['ls-files', '-z'], policy, clone.home, {
+      await runGit(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], policy, clone.home, {
         cwd: clone.dir,
         timeoutMs: 60_000,
         signal,
       })
     )
       .split('\0')
-      .filter((f) => f !== '');
+      .filter((entry) => /^100(644|755) blob /.test(entry))
+      .map((entry) => entry.slice(entry.indexOf('\t') + 1));
     const ws: Workspace = {
       dir: clone.dir,
       files,
