@@ -10,7 +10,7 @@ import { analyzeHistory, HISTORY_ANALYZER_VERSION } from './analyzers/history.an
 import { analyzeSize, SIZE_ANALYZER_VERSION } from './analyzers/size.analyzer.js';
 import { JobStatus, type AnalysisJob, type StepTiming } from './entities/analysis-job.entity.js';
 import { cloneRepository, type Clone } from './git/cloner.js';
-import { GitError, runGit, workFolder } from './git/git-runner.js';
+import { GitError, runGit, workFolder, type GitPolicy } from './git/git-runner.js';
 import { parseRepositoryUrl } from './git/repository-url.js';
 
 class RunFailure extends Error {
@@ -136,6 +136,7 @@ export class AnalysisRunner {
     const token = url.github ? this.config.githubToken : undefined;
     const policy = {
       allowLocal: this.config.allowLocalRepos,
+      searchPath: this.config.searchPath,
       authHeader: token
         ? `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`
         : undefined,
@@ -208,7 +209,7 @@ export class AnalysisRunner {
     work: string,
     url: string,
     ref: string | null,
-    policy: { allowLocal: boolean; authHeader?: string },
+    policy: GitPolicy,
     signal: AbortSignal,
   ): Promise<Clone> {
     for (let attempt = 1; ; attempt++) {

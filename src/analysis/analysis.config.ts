@@ -25,6 +25,8 @@ export interface AnalysisConfig {
   githubApiUrl: string;
   githubRequestTimeoutMs: number;
   eventsPollMs: number;
+  /** The PATH git is looked up in (git runs with an environment of its own otherwise). */
+  searchPath: string;
   /** Delay between clone attempts after a network failure (3 attempts in all). */
   cloneRetryDelayMs: number;
   /** A running job whose worker has not written for this long is failed (WORKER_LOST). */
@@ -94,6 +96,7 @@ export function loadAnalysisConfig(
     cloneTimeoutMs: v.ANALYSIS_CLONE_TIMEOUT_MS ?? 600_000,
     hardTimeoutMs: v.ANALYSIS_HARD_TIMEOUT_MS ?? 1_800_000,
     eventsPollMs: v.ANALYSIS_EVENTS_POLL_MS ?? 500,
+    searchPath: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     cloneRetryDelayMs: v.ANALYSIS_CLONE_RETRY_DELAY_MS ?? 60_000,
     staleAfterMs: v.ANALYSIS_STALE_AFTER_MS ?? 300_000,
     githubToken: v.GITHUB_TOKEN,

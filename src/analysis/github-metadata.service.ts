@@ -123,7 +123,7 @@ export class GitHubMetadata {
     try {
       head = await remoteHead(
         url.cloneUrl,
-        { allowLocal: this.config.allowLocalRepos },
+        { allowLocal: this.config.allowLocalRepos, searchPath: this.config.searchPath },
         work.dir,
         15_000,
       );

@@ -18,6 +18,8 @@ export interface GitPolicy {
   allowLocal: boolean;
   /** An HTTP header git sends (credentials travel here, in the environment, never in argv). */
   authHeader?: string;
+  /** Where to find `git` (the PATH Meridian was started with). */
+  searchPath: string;
 }
 
 /**
@@ -44,7 +46,7 @@ function gitEnv(policy: GitPolicy, home: string): NodeJS.ProcessEnv {
   if (policy.allowLocal) config.push(['protocol.http.allow', 'always']);
   if (policy.authHeader) config.push(['http.extraHeader', policy.authHeader]);
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+    PATH: policy.searchPath,
     HOME: home,
     LANG: 'C',
     LC_ALL: 'C',
