@@ -546,3 +546,46 @@ describe('repository analysis', () => {
     expect(gone.status).toBe(404);
   });
 });
+
+describe('repository URLs without local repositories allowed', () => {
+  let t: TestApp;
+  let user: TestUser;
+  let fixture: GitFixture;
+
+  beforeAll(async () => {
+    fixture = new GitFixture('strict');
+    fixture.commit({
+      author: ALICE,
+      date: '2024-01-01T00:00:00Z',
+      message: 'x',
+      write: { 'a.ts': 'x;\n' },
+    });
+    t = await startTestApp({
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+      ANALYSIS_ALLOWED_HOSTS: 'github.com,127.0.0.1',
+    });
+    user = await newUser(t);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    fixture?.remove();
+  });
+
+  it.each([
+    ['FILE', 'REPOSITORY_SCHEME_NOT_ALLOWED'],
+    ['https://127.0.0.1/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['https://127.1/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['https://2130706433/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['https://0x7f.0.0.1/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['https://[::1]/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['https://[::ffff:127.0.0.1]/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['https://localhost/a/b', 'REPOSITORY_HOST_NOT_ALLOWED'],
+    ['http://127.0.0.1:8080/a/b.git', 'REPOSITORY_HOST_NOT_ALLOWED'],
+  ])('refuses %s with %s', async (url, code) => {
+    const githubUrl = url === 'FILE' ? fixture.url : url;
+    const res = await t.request('/api/v1/repositories', jsonBody({ githubUrl }, user.auth));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Problem).code).toBe(code);
+  });
+});
