@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConnectionTokens } from '../connections/connection-tokens.service.js';
 import type { AnalysisConfig } from './analysis.config.js';
 import { AnalysisErrorCode as C } from './analysis.errors.js';
 import { AnalysisRepository, type InsightRow } from './analysis.repository.js';
@@ -44,6 +45,7 @@ export class AnalysisRunner {
   constructor(
     @Inject(ANALYSIS_CONFIG) private readonly config: AnalysisConfig,
     private readonly store: AnalysisRepository,
+    private readonly tokens: ConnectionTokens,
   ) {}
 
   async run(jobId: string): Promise<string> {
@@ -133,7 +135,7 @@ export class AnalysisRunner {
     };
     await step('cloning', 5);
     const url = parseRepositoryUrl(repo.cloneUrl, this.config, 'cloneUrl');
-    const token = url.github ? this.config.githubToken : undefined;
+    const token = url.github ? await this.cloneToken(repo.connectionId) : undefined;
     const policy = {
       allowLocal: this.config.allowLocalRepos,
       searchPath: this.config.searchPath,
@@ -202,6 +204,22 @@ export class AnalysisRunner {
       false,
     );
     if (!saved) throw new RunFailure('STOPPED', 'stopped');
+  }
+
+  /** The connection's token when it reaches the repository, else GITHUB_TOKEN. */
+  private async cloneToken(connectionId: string | null): Promise<string | undefined> {
+    if (connectionId) {
+      try {
+        return await this.tokens.withGitHubToken(connectionId, (t) => Promise.resolve(t));
+      } catch (err) {
+        this.logger.warn({
+          msg: 'connection token unavailable; cloning without it',
+          connectionId,
+          err: String(err),
+        });
+      }
+    }
+    return this.config.githubToken;
   }
 
   /** Network failures are tried again (3 attempts); anything else fails at once with a code. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { ConnectionsCoreModule } from '../connections/connections.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { AnalysisController } from './analysis.controller.js';
 import { ANALYSIS_ENTITIES } from './analysis.entities.js';
@@ -24,9 +25,9 @@ const CONFIG = {
 
 /** The analysis queue's worker and the sweep of lost runs: mounted in every role. */
 @Module({
-  imports: [TypeOrmModule.forFeature(ANALYSIS_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(ANALYSIS_ENTITIES), ConnectionsCoreModule],
   providers: [CONFIG, AnalysisRepository, AnalysisRunner, AnalysisSweeper, AnalysisProcessor],
-  exports: [CONFIG, AnalysisRepository, AnalysisSweeper],
+  exports: [CONFIG, AnalysisRepository, AnalysisSweeper, ConnectionsCoreModule],
 })
 export class AnalysisJobsModule {}
 

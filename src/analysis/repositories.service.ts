@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { ConnectionTokens } from '../connections/connection-tokens.service.js';
 import { AppException } from '../core/errors/app.exception.js';
 import {
   decodeCursor,
@@ -53,6 +54,7 @@ export class RepositoriesService {
     private readonly access: RepositoryAccess,
     private readonly github: GitHubMetadata,
     private readonly analysis: AnalysisService,
+    private readonly tokens: ConnectionTokens,
   ) {}
 
   async create(userId: string, body: CreateRepositoryDto): Promise<AnalyzedRepositoryDto> {
@@ -66,25 +68,32 @@ export class RepositoriesService {
     }
     if (body.organizationId)
       await this.access.requireOrganization(userId, body.organizationId, MANAGE);
-    const meta = await this.github.describe(url);
     let recordId: string | null = null;
     let connectionId: string | null = null;
     if (body.organizationId) {
       const record = await this.store.findRecordInOrganization(
         body.organizationId,
-        meta.fullName,
+        url.fullName,
         body.connectionId,
       );
       if (!record && body.connectionId) {
         throw new AppException(
           422,
           C.NotReachable,
-          'That connection does not reach this repository.',
+          'That connection does not reach this repository (sync its repositories first).',
         );
       }
       recordId = record?.id ?? null;
       connectionId = record?.connectionId ?? null;
     }
+    // Through the organization's connection when it reaches the repository (private ones
+    // too); otherwise with GITHUB_TOKEN.
+    const meta =
+      connectionId && url.github
+        ? await this.tokens.withGitHubToken(connectionId, (token) =>
+            this.github.describe(url, token),
+          )
+        : await this.github.describe(url);
     let repo: AnalyzedRepository;
     try {
       repo = await this.store.insertRepository({

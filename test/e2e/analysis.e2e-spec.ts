@@ -28,6 +28,7 @@ interface Repo {
   owner: { id: number | null; username: string; avatarUrl: string | null };
   ownerUserId: string | null;
   organizationId: string | null;
+  connectionId: string | null;
   autoAnalyze: boolean;
   notificationSettings: { emailUpdates: boolean; webhookUrl: string | null };
 }
@@ -503,6 +504,46 @@ describe('repository analysis', () => {
     } while (cursor);
     expect(seen.length).toBe(3);
     expect(new Set(seen).size).toBe(3);
+
+    // Through the organization's GitHub connection: its token, and a link to its record.
+    const token = github.addUserToken('octocat', 'repo, read:org', [
+      github.repo(77, 'octocat/secret-sauce'),
+    ]);
+    const conn = await post(alice, '/connections', {
+      organizationId: org.id,
+      service: 'github',
+      name: 'Octocat',
+      credentials: { kind: 'github_token', token },
+    });
+    expect(conn.status).toBe(201);
+    const connection = (await conn.json()) as { id: string };
+    const synced = await post(alice, `/connections/${connection.id}/repositories/sync`, {});
+    expect(synced.status).toBe(200);
+    github.addPublicRepo('octocat/secret-sauce', { private: true, id: 77 });
+    const unreachable = await post(alice, '/repositories', {
+      githubUrl: 'https://github.com/octo/widgets',
+      organizationId: org.id,
+      connectionId: connection.id,
+    });
+    expect(unreachable.status).toBe(422);
+    expect(((await unreachable.json()) as Problem).code).toBe('REPOSITORY_NOT_REACHABLE');
+    const viaConnection = await register(alice, {
+      githubUrl: 'https://github.com/octocat/secret-sauce',
+      organizationId: org.id,
+      connectionId: connection.id,
+    });
+    expect(viaConnection).toMatchObject({
+      githubId: 77,
+      connectionId: connection.id,
+      organizationId: org.id,
+    });
+    expect(github.repoAuthorizations.at(-1)).toBe(`Bearer ${token}`);
+    const ds = t.app.get(DataSource);
+    const [link] = await ds.query<{ full_name: string }[]>(
+      `SELECT r.full_name FROM analyzed_repositories a JOIN repositories r ON r.id = a.repository_record_id WHERE a.id = $1`,
+      [viaConnection.id],
+    );
+    expect(link.full_name).toBe('octocat/secret-sauce');
 
     const memberPut = await t.request(
       `/api/v1/repositories/${orgRepo.id}`,
