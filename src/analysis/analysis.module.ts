@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ConnectionsCoreModule } from '../connections/connections.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { AnalysisContributions } from './analysis-contributions.js';
 import { AnalysisController } from './analysis.controller.js';
 import { ANALYSIS_ENTITIES } from './analysis.entities.js';
 import { AnalysisProcessor } from './analysis.processor.js';
@@ -26,7 +27,14 @@ const CONFIG = {
 /** The analysis queue's worker and the sweep of lost runs: mounted in every role. */
 @Module({
   imports: [TypeOrmModule.forFeature(ANALYSIS_ENTITIES), ConnectionsCoreModule],
-  providers: [CONFIG, AnalysisRepository, AnalysisRunner, AnalysisSweeper, AnalysisProcessor],
+  providers: [
+    CONFIG,
+    AnalysisRepository,
+    AnalysisRunner,
+    AnalysisSweeper,
+    AnalysisProcessor,
+    AnalysisContributions,
+  ],
   exports: [CONFIG, AnalysisRepository, AnalysisSweeper, ConnectionsCoreModule],
 })
 export class AnalysisJobsModule {}

@@ -97,6 +97,24 @@ export class AnalysisRepository {
       .getMany();
   }
 
+  /** Repositories a user owns (not counting their organizations'). */
+  async countOwnedBy(userId: string): Promise<number> {
+    return this.m.countBy(AnalyzedRepository, { ownerUserId: userId });
+  }
+
+  /** Repositories, and jobs by status (indexed counts), for the statistics overview. */
+  async figures(): Promise<Record<string, number>> {
+    const [row] = await this.m.query<Record<string, string>[]>(
+      `SELECT (SELECT count(*) FROM analyzed_repositories) AS repositories,
+              count(*) FILTER (WHERE status = 'queued') AS "jobsQueued",
+              count(*) FILTER (WHERE status = 'in_progress') AS "jobsInProgress",
+              count(*) FILTER (WHERE status = 'completed') AS "jobsCompleted",
+              count(*) FILTER (WHERE status = 'failed') AS "jobsFailed"
+         FROM analysis_jobs`,
+    );
+    return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]));
+  }
+
   // ---- jobs
 
   findJob(id: string): Promise<AnalysisJob | null> {

@@ -573,6 +573,20 @@ describe('repository analysis', () => {
     );
     expect(badHook.status).toBe(400);
 
+    const admin = await newUser(t, { roles: ['admin'] });
+    const detail = await t.request(`/api/v1/admin/users/${alice.id}`, { headers: admin.auth });
+    expect(detail.status).toBe(200);
+    expect(((await detail.json()) as { counts: Record<string, number> }).counts.repositories).toBe(
+      2,
+    );
+    const overview = await t.request('/api/v1/admin/stats/overview', { headers: admin.auth });
+    const sections = (
+      (await overview.json()) as { sections: { name: string; figures: Record<string, number> }[] }
+    ).sections;
+    expect(sections.find((x) => x.name === 'analysis')?.figures).toMatchObject({
+      jobsCompleted: 1,
+    });
+
     const memberDelete = await t.request(`/api/v1/repositories/${orgRepo.id}`, {
       method: 'DELETE',
       headers: bob.auth,
