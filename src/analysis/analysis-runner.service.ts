@@ -80,10 +80,12 @@ export class AnalysisRunner {
         () => undefined,
       );
     }, 1_000);
+    const soft = { reached: false };
+    const softTimer = setTimeout(() => (soft.reached = true), this.config.softTimeoutMs);
     const steps: StepTiming[] = [];
     const work = await workFolder();
     try {
-      await this.execute(job, work.dir, steps, controller.signal);
+      await this.execute(job, work.dir, steps, controller.signal, soft);
       return 'completed';
     } catch (err) {
       const failure =
@@ -108,6 +110,7 @@ export class AnalysisRunner {
       return 'failed';
     } finally {
       clearTimeout(hard);
+      clearTimeout(softTimer);
       clearInterval(beat);
       await work.dispose();
     }
@@ -118,6 +121,7 @@ export class AnalysisRunner {
     work: string,
     steps: StepTiming[],
     signal: AbortSignal,
+    soft: { reached: boolean },
   ): Promise<void> {
     const repo = await this.store.findRepository(job.repositoryId);
     if (!repo) throw new RunFailure(C.RepositoryNotFound, 'The repository was removed.');
@@ -167,15 +171,23 @@ export class AnalysisRunner {
         }),
     };
     await step('size', 40);
-    const size = await analyzeSize(ws, () => signal.aborted);
+    // Past the soft limit no further files are read and no further analyzer starts.
+    const size = await analyzeSize(ws, () => signal.aborted || soft.reached);
     if (signal.aborted) throw new RunFailure('STOPPED', 'stopped');
-    await step('history', 65);
-    const history = await analyzeHistory(ws, size.codeByPath);
+    const partial = soft.reached;
+    let history: Awaited<ReturnType<typeof analyzeHistory>> | null = null;
+    if (!partial) {
+      await step('history', 65);
+      history = await analyzeHistory(ws, size.codeByPath);
+    }
     await step('saving_results', 90);
     closeOpenStep(steps);
     const drafts: [InsightDraft, string][] = [
       [size.insight, SIZE_ANALYZER_VERSION],
-      ...history.insights.map((i): [InsightDraft, string] => [i, HISTORY_ANALYZER_VERSION]),
+      ...(history?.insights ?? []).map((i): [InsightDraft, string] => [
+        i,
+        HISTORY_ANALYZER_VERSION,
+      ]),
     ];
     const insights: InsightRow[] = drafts.map(([d, version]) => ({
       repositoryId: job.repositoryId,
@@ -196,12 +208,12 @@ export class AnalysisRunner {
       {
         lines: size.totalCode,
         complexity: null,
-        hotspots: history.hotspots.length,
-        busFactor: history.busFactor,
+        hotspots: history ? history.hotspots.length : null,
+        busFactor: history ? history.busFactor : null,
         secretsFound: null,
       },
       insights,
-      false,
+      partial,
     );
     if (!saved) throw new RunFailure('STOPPED', 'stopped');
   }

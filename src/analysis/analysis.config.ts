@@ -18,6 +18,8 @@ export interface AnalysisConfig {
   /** A clone larger than this is refused (REPOSITORY_TOO_LARGE). */
   maxRepoBytes: number;
   cloneTimeoutMs: number;
+  /** After this long a run stops starting analyzers (and reading files) and saves what is done, `partial`. */
+  softTimeoutMs: number;
   /** A run still going after this long fails with ANALYSIS_TIMEOUT. */
   hardTimeoutMs: number;
   /** Token for public repositories' metadata (GitHub REST API). */
@@ -60,6 +62,12 @@ class AnalysisEnvironment {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  ANALYSIS_SOFT_TIMEOUT_MS?: number = undefined;
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   @Min(50)
   @Max(60_000)
   ANALYSIS_EVENTS_POLL_MS?: number = undefined;
@@ -95,6 +103,7 @@ export function loadAnalysisConfig(
     maxRepoBytes: (v.ANALYSIS_MAX_REPO_MB ?? 1024) * 1024 * 1024,
     cloneTimeoutMs: v.ANALYSIS_CLONE_TIMEOUT_MS ?? 600_000,
     hardTimeoutMs: v.ANALYSIS_HARD_TIMEOUT_MS ?? 1_800_000,
+    softTimeoutMs: v.ANALYSIS_SOFT_TIMEOUT_MS ?? 1_500_000,
     eventsPollMs: v.ANALYSIS_EVENTS_POLL_MS ?? 500,
     searchPath: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     cloneRetryDelayMs: v.ANALYSIS_CLONE_RETRY_DELAY_MS ?? 60_000,

@@ -644,3 +644,56 @@ describe('repository URLs without local repositories allowed', () => {
     expect(((await res.json()) as Problem).code).toBe(code);
   });
 });
+
+describe('the soft time limit', () => {
+  let t: TestApp;
+  let user: TestUser;
+  let fixture: GitFixture;
+
+  beforeAll(async () => {
+    fixture = buildFixture();
+    t = await startTestApp({ ANALYSIS_ALLOW_LOCAL_REPOS: 'true', ANALYSIS_SOFT_TIMEOUT_MS: '1' });
+    user = await newUser(t);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    fixture?.remove();
+  });
+
+  it('saves what was done and marks the run partial', async () => {
+    const res = await t.request(
+      '/api/v1/repositories',
+      jsonBody({ githubUrl: fixture.url, autoAnalyze: true }, user.auth),
+    );
+    expect(res.status).toBe(201);
+    const repo = (await res.json()) as Repo;
+    expect(repo.analysisStatus).toBe('queued');
+    const list = await t.request(`/api/v1/repositories/${repo.id}/metrics`, { headers: user.auth });
+    expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
+    const until = Date.now() + 30_000;
+    let body: { items: Record<string, unknown>[] } = { items: [] };
+    while (body.items.length === 0 && Date.now() < until) {
+      await sleep(100);
+      body = (await (
+        await t.request(`/api/v1/repositories/${repo.id}/metrics`, { headers: user.auth })
+      ).json()) as typeof body;
+    }
+    expect(body.items).toEqual([expect.objectContaining({ busFactor: null, hotspots: null })]);
+    const jobId = body.items[0].jobId as string;
+    const status = (await (
+      await t.request(`/api/v1/analysis/${jobId}/status`, { headers: user.auth })
+    ).json()) as Status & {
+      partial: boolean;
+    };
+    expect(status).toMatchObject({ status: 'completed', partial: true });
+    expect(status.timings.map((s) => s.step)).toEqual(['cloning', 'size', 'saving_results']);
+    const insights = (await (
+      await t.request(`/api/v1/repositories/${repo.id}/insights`, { headers: user.auth })
+    ).json()) as {
+      items: Insight[];
+    };
+    expect(insights.items.map((i) => i.type)).toEqual(['size']);
+    expect(insights.items[0].data.partial).toBe(true);
+  }, 40_000);
+});

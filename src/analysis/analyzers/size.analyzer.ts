@@ -43,8 +43,12 @@ async function readText(full: string): Promise<string | null> {
 export async function analyzeSize(ws: Workspace, shouldStop: () => boolean): Promise<SizeResult> {
   const files: FileFigures[] = [];
   const skipped = { vendored: 0, generated: 0, binary: 0, unknown: 0, symlinks: 0, tooLarge: 0 };
+  let stopped = false;
   for (const rel of ws.files) {
-    if (shouldStop()) break;
+    if (shouldStop()) {
+      stopped = true;
+      break;
+    }
     const kind = classifyPath(rel);
     if (kind !== 'source') {
       skipped[kind]++;
@@ -120,6 +124,8 @@ export async function analyzeSize(ws: Workspace, shouldStop: () => boolean): Pro
         totalFiles: files.length,
         totalCode,
         skipped,
+        /** True when the run's soft time limit stopped the count before the last file. */
+        partial: stopped,
       },
       tags: ['size', 'languages'],
     },

@@ -266,11 +266,19 @@ export class RunMetricsDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Not computed yet (null).' })
   complexity!: number | null;
 
-  @ApiProperty({ type: 'integer', description: 'Files listed as hotspots.' })
-  hotspots!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Files listed as hotspots; null when a partial run skipped history.',
+  })
+  hotspots!: number | null;
 
-  @ApiProperty({ type: 'integer' })
-  busFactor!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Null when a partial run skipped history.',
+  })
+  busFactor!: number | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'Not computed yet (null).' })
   secretsFound!: number | null;

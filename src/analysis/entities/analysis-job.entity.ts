@@ -37,8 +37,8 @@ export interface StepTiming {
 export interface RunMetrics {
   lines: number;
   complexity: number | null;
-  hotspots: number;
-  busFactor: number;
+  hotspots: number | null;
+  busFactor: number | null;
   secretsFound: number | null;
 }
 
