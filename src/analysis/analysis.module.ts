@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { ConnectionsCoreModule } from '../connections/connections.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { AnalysisContributions } from './analysis-contributions.js';
@@ -41,7 +42,7 @@ export class AnalysisJobsModule {}
 
 /** Repository analysis's HTTP API (api and all roles). */
 @Module({
-  imports: [AnalysisJobsModule, OrganizationsModule],
+  imports: [AnalysisJobsModule, OrganizationsModule, AuditModule],
   controllers: [RepositoriesController, AnalysisController],
   providers: [RepositoryAccess, GitHubMetadata, AnalysisService, RepositoriesService],
 })

@@ -43,8 +43,16 @@ export class AnalysisRepository {
     return this.m.findOneBy(AnalyzedRepository, { id });
   }
 
-  insertRepository(values: Partial<AnalyzedRepository>): Promise<AnalyzedRepository> {
-    return this.m.save(AnalyzedRepository, this.m.create(AnalyzedRepository, values));
+  /** Runs `work` in one transaction (the change and its audit entry). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  insertRepository(
+    values: Partial<AnalyzedRepository>,
+    manager: EntityManager = this.m,
+  ): Promise<AnalyzedRepository> {
+    return manager.save(AnalyzedRepository, manager.create(AnalyzedRepository, values));
   }
 
   async updateRepository(
@@ -54,8 +62,8 @@ export class AnalysisRepository {
     await this.m.update(AnalyzedRepository, { id }, values);
   }
 
-  async deleteRepository(id: string): Promise<void> {
-    await this.m.delete(AnalyzedRepository, { id });
+  async deleteRepository(id: string, manager: EntityManager = this.m): Promise<void> {
+    await manager.delete(AnalyzedRepository, { id });
   }
 
   /** The connections' record of this repository in the organization, to link to. */

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { AuditAction, AuditTargetType } from '../audit/audit-actions.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ConnectionTokens } from '../connections/connection-tokens.service.js';
 import { AppException } from '../core/errors/app.exception.js';
 import {
@@ -55,6 +57,7 @@ export class RepositoriesService {
     private readonly github: GitHubMetadata,
     private readonly analysis: AnalysisService,
     private readonly tokens: ConnectionTokens,
+    private readonly audit: AuditService,
   ) {}
 
   async create(userId: string, body: CreateRepositoryDto): Promise<AnalyzedRepositoryDto> {
@@ -96,33 +99,49 @@ export class RepositoriesService {
         : await this.github.describe(url);
     let repo: AnalyzedRepository;
     try {
-      repo = await this.store.insertRepository({
-        ownerUserId: body.organizationId ? null : userId,
-        organizationId: body.organizationId ?? null,
-        repositoryRecordId: recordId,
-        connectionId,
-        githubId: meta.githubId,
-        name: meta.name,
-        fullName: meta.fullName,
-        description: meta.description,
-        url: meta.url,
-        cloneUrl: meta.cloneUrl,
-        defaultBranch: meta.defaultBranch,
-        language: meta.language,
-        stars: meta.stars,
-        forks: meta.forks,
-        watchers: meta.watchers,
-        size: meta.size,
-        private: meta.private,
-        ownerLogin: meta.owner.login,
-        ownerGithubId: meta.owner.githubId,
-        ownerAvatarUrl: meta.owner.avatarUrl,
-        autoAnalyze: body.autoAnalyze ?? false,
-        notificationSettings: {
-          emailUpdates: body.notificationSettings?.emailUpdates ?? false,
-          webhookUrl: body.notificationSettings?.webhookUrl ?? null,
-        },
-        analysisStatus: AnalysisStatus.Pending,
+      repo = await this.store.transaction(async (manager) => {
+        const created = await this.store.insertRepository(
+          {
+            ownerUserId: body.organizationId ? null : userId,
+            organizationId: body.organizationId ?? null,
+            repositoryRecordId: recordId,
+            connectionId,
+            githubId: meta.githubId,
+            name: meta.name,
+            fullName: meta.fullName,
+            description: meta.description,
+            url: meta.url,
+            cloneUrl: meta.cloneUrl,
+            defaultBranch: meta.defaultBranch,
+            language: meta.language,
+            stars: meta.stars,
+            forks: meta.forks,
+            watchers: meta.watchers,
+            size: meta.size,
+            private: meta.private,
+            ownerLogin: meta.owner.login,
+            ownerGithubId: meta.owner.githubId,
+            ownerAvatarUrl: meta.owner.avatarUrl,
+            autoAnalyze: body.autoAnalyze ?? false,
+            notificationSettings: {
+              emailUpdates: body.notificationSettings?.emailUpdates ?? false,
+              webhookUrl: body.notificationSettings?.webhookUrl ?? null,
+            },
+            analysisStatus: AnalysisStatus.Pending,
+          },
+          manager,
+        );
+        await this.audit.record(manager, {
+          action: AuditAction.RepositoryRegistered,
+          actorId: userId,
+          target: { type: AuditTargetType.Repository, id: created.id },
+          after: {
+            fullName: created.fullName,
+            cloneUrl: created.cloneUrl,
+            organizationId: created.organizationId,
+          },
+        });
+        return created;
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -180,6 +199,18 @@ export class RepositoriesService {
   async delete(userId: string, id: string): Promise<void> {
     const repo = await this.access.require(userId, id, MANAGE);
     await this.analysis.cancelActive(repo.id);
-    await this.store.deleteRepository(repo.id);
+    await this.store.transaction(async (manager) => {
+      await this.store.deleteRepository(repo.id, manager);
+      await this.audit.record(manager, {
+        action: AuditAction.RepositoryDeleted,
+        actorId: userId,
+        target: { type: AuditTargetType.Repository, id: repo.id },
+        before: {
+          fullName: repo.fullName,
+          cloneUrl: repo.cloneUrl,
+          organizationId: repo.organizationId,
+        },
+      });
+    });
   }
 }

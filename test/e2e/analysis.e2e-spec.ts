@@ -599,6 +599,17 @@ describe('repository analysis', () => {
     expect(del.status).toBe(204);
     const gone = await t.request(`/api/v1/repositories/${orgRepo.id}`, { headers: alice.auth });
     expect(gone.status).toBe(404);
+    const audit = await t.request(`/api/v1/admin/audit?targetId=${orgRepo.id}`, {
+      headers: admin.auth,
+    });
+    expect(audit.status).toBe(200);
+    const actions = ((await audit.json()) as { items: { action: string; actorId: string }[] })
+      .items;
+    expect(actions.map((a) => a.action).sort()).toEqual([
+      'analysis.repository-deleted',
+      'analysis.repository-registered',
+    ]);
+    expect(actions.every((a) => a.actorId === alice.id)).toBe(true);
   });
 });
 
