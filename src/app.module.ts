@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './conversations/chat/chat.module.js';
+import { AnalysisJobsModule, AnalysisModule } from './analysis/analysis.module.js';
 import { AppRole, type AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectionsJobsModule, ConnectionsModule } from './connections/connections.module.js';
@@ -38,6 +39,7 @@ const API_MODULES: DynamicModule['imports'] = [
   MigrationOrchestratorModule,
   EncryptionAdminModule,
   AdminModule,
+  AnalysisModule,
 ];
 
 @Module({})
@@ -63,6 +65,7 @@ export class AppModule {
         OrchestratorJobsModule,
         ConnectionsJobsModule,
         AdminJobsModule,
+        AnalysisJobsModule,
         ...(config.role === AppRole.Worker ? [] : (API_MODULES ?? [])),
         ...extra,
       ],

@@ -25,6 +25,8 @@ export enum AuditAction {
   FailedJobRemoved = 'admin.failed-job-removed',
   QueuesSessionOpened = 'admin.queues-session-opened',
   AuditExported = 'admin.audit-exported',
+  RepositoryRegistered = 'analysis.repository-registered',
+  RepositoryDeleted = 'analysis.repository-deleted',
 }
 
 export const AUDIT_ACTIONS: string[] = Object.values(AuditAction);
@@ -36,4 +38,5 @@ export enum AuditTargetType {
   Session = 'session',
   Job = 'job',
   Audit = 'audit',
+  Repository = 'repository',
 }

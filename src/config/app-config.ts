@@ -8,6 +8,7 @@ import {
   loadConnectionsConfig,
   type ConnectionsConfig,
 } from '../connections/connections.config.js';
+import { loadAnalysisConfig, type AnalysisConfig } from '../analysis/analysis.config.js';
 import { loadAdminConfig, type AdminConfig } from '../admin/admin.config.js';
 import { loadAuditConfig, type AuditConfig } from '../audit/audit.config.js';
 import { loadHealthConfig, type HealthConfig } from '../health/health.config.js';
@@ -215,6 +216,8 @@ export interface AppConfig {
   orchestrator: OrchestratorConfig;
   /** Service connections (GitHub, Slack): validated by connections/connections.config.ts. */
   connections: ConnectionsConfig;
+  /** Repository analysis: validated by analysis/analysis.config.ts. */
+  analysis: AnalysisConfig;
   audit: AuditConfig;
   admin: AdminConfig;
   health: HealthConfig;
@@ -328,6 +331,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   return {
     connections,
+    analysis: loadAnalysisConfig(env, {
+      apiUrl: connections.github.apiUrl,
+      webUrl: connections.github.webUrl,
+      requestTimeoutMs: connections.requestTimeoutMs,
+    }),
     publicUrl,
     appUrl: v.APP_URL,
     encryptionKeys: parseKeys(v.ENCRYPTION_KEYS, nodeEnv),

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { ConnectionAccess } from './connection-access.service.js';
+import { ConnectionTokens } from './connection-tokens.service.js';
 import { ConnectionRepositoriesService } from './connection-repositories.service.js';
 import { ConnectionHealthService } from './connection-health.service.js';
 import { ConnectionsController } from './connections.controller.js';
@@ -44,6 +45,7 @@ const CORE = [
   GitHubPushEvents,
   WebhookEffectsService,
   WebhookIntakeService,
+  ConnectionTokens,
 ];
 
 /** The services both halves share (one instance of each). */

@@ -24,6 +24,7 @@ import { MailMessage } from '../mail/mail-message.entity.js';
 import { Membership } from '../organizations/membership.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { User } from '../users/user.entity.js';
+import { ANALYSIS_ENTITIES } from '../analysis/analysis.entities.js';
 import { ORCHESTRATOR_ENTITIES } from '../migration-orchestrator/orchestrator.entities.js';
 
 /**
@@ -47,6 +48,7 @@ export const ENTITIES: Function[] = [
   Conversation,
   Message,
   ...ORCHESTRATOR_ENTITIES,
+  ...ANALYSIS_ENTITIES,
   ServiceConnection,
   ServiceCredential,
   ConnectionEvent,

@@ -32,6 +32,7 @@ export class QueueProducer {
     @InjectQueue(QueueName.Connections) connections: Queue,
     @InjectQueue(QueueName.Encryption) encryption: Queue,
     @InjectQueue(QueueName.Admin) admin: Queue,
+    @InjectQueue(QueueName.Analysis) analysis: Queue,
   ) {
     this.queues = new Map([
       [QueueName.Maintenance, maintenance],
@@ -41,6 +42,7 @@ export class QueueProducer {
       [QueueName.Connections, connections],
       [QueueName.Encryption, encryption],
       [QueueName.Admin, admin],
+      [QueueName.Analysis, analysis],
     ]);
     for (const [name, queue] of this.queues) logBackendErrors(queue, `queue ${name}`, this.logger);
   }

@@ -7,6 +7,7 @@ export enum QueueName {
   Connections = 'connections',
   Encryption = 'encryption',
   Admin = 'admin',
+  Analysis = 'analysis',
 }
 
 /** Every job name. Each has exactly one handler, checked at start-up. */
@@ -24,6 +25,8 @@ export enum JobName {
   ReencryptSecrets = 'encryption.reencrypt',
   StatsRollup = 'admin.stats-rollup',
   AuditRetention = 'admin.audit-retention',
+  AnalyzeRepository = 'analysis.run',
+  AnalysisSweep = 'analysis.sweep',
 }
 
 /** The queue each job is sent to. */
@@ -41,6 +44,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ReencryptSecrets]: QueueName.Encryption,
   [JobName.StatsRollup]: QueueName.Admin,
   [JobName.AuditRetention]: QueueName.Admin,
+  [JobName.AnalyzeRepository]: QueueName.Analysis,
+  [JobName.AnalysisSweep]: QueueName.Analysis,
 };
 
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);

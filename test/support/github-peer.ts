@@ -48,6 +48,10 @@ export class GitHubPeer {
   readonly jwtRefusals: string[] = [];
   inFlight = 0;
   peakInFlight = 0;
+  /** Repositories GET /repos/{owner}/{repo} answers, by lowercase full name. */
+  readonly publicRepos = new Map<string, Record<string, unknown>>();
+  /** Authorization headers seen on GET /repos/{owner}/{repo}. */
+  readonly repoAuthorizations: (string | undefined)[] = [];
 
   constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -57,6 +61,31 @@ export class GitHubPeer {
 
   callCount(key: string): number {
     return this.calls.get(key) ?? 0;
+  }
+
+  /** A public repository in the shape of GET /repos/{owner}/{repo}. */
+  addPublicRepo(fullName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const [login, name] = fullName.split('/');
+    const body = {
+      id: 500000 + this.publicRepos.size,
+      name,
+      full_name: fullName,
+      description: `The ${name} repository`,
+      html_url: `https://github.com/${fullName}`,
+      clone_url: `https://github.com/${fullName}.git`,
+      default_branch: 'main',
+      language: 'TypeScript',
+      stargazers_count: 42,
+      forks_count: 7,
+      watchers_count: 42,
+      subscribers_count: 5,
+      size: 1234,
+      private: false,
+      owner: { id: 9001, login, avatar_url: `https://avatars.example/${login}` },
+      ...extra,
+    };
+    this.publicRepos.set(fullName.toLowerCase(), body);
+    return body;
   }
 
   totalCalls(): number {
@@ -248,6 +277,15 @@ export class GitHubPeer {
       if (req.method === 'GET' && url.pathname === '/user/repos') {
         if (!user) return this.send(res, 401, { message: 'Bad credentials' });
         return this.page(res, url, user.repos, (repos) => repos);
+      }
+      const repo = /^\/repos\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && repo) {
+        this.repoAuthorizations.push(auth);
+        const found = this.publicRepos.get(
+          `${decodeURIComponent(repo[1])}/${decodeURIComponent(repo[2])}`.toLowerCase(),
+        );
+        if (!found) return this.send(res, 404, { message: 'Not Found' });
+        return this.send(res, 200, found);
       }
       return this.send(res, 404, { message: 'Not Found' });
     } finally {

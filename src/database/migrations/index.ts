@@ -14,6 +14,7 @@ import { AddAuditLog1796188956299 } from './1796188956299-AddAuditLog.js';
 import { AddServiceConnections1796189041610 } from './1796189041610-AddServiceConnections.js';
 import { AdminStatistics1796189101504 } from './1796189101504-AdminStatistics.js';
 import { AddMigrationOrchestrator1796190773361 } from './1796190773361-AddMigrationOrchestrator.js';
+import { AddRepositoryAnalysis1796194834729 } from './1796194834729-AddRepositoryAnalysis.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   AddServiceConnections1796189041610,
   AdminStatistics1796189101504,
   AddMigrationOrchestrator1796190773361,
+  AddRepositoryAnalysis1796194834729,
 ];

@@ -151,7 +151,7 @@ export class GitHubProvider implements ConnectionProvider {
    * Runs `work` with the connection's token. With an App installation, a 401 on a cached
    * token mints a new one and tries once more: only the installation being gone revokes.
    */
-  private async withToken<T>(
+  async withToken<T>(
     connection: ProviderConnection,
     credential: CredentialHandle,
     work: (token: string) => Promise<T>,
