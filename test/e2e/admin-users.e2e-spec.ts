@@ -163,6 +163,27 @@ describe('admin users API', () => {
       await t.request('/api/v1/admin/users?q=bulk-1000', { headers: admin.auth })
     ).json()) as UserPage & { totalIsExact: boolean };
     expect(few).toMatchObject({ total: 1, totalIsExact: true });
+    // a rare term is paged from its matches: bulk-10, bulk-100..109, bulk-1000, bulk-1001
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await (
+        await t.request(
+          `/api/v1/admin/users?q=BULK-10&sort=-email&limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            headers: admin.auth,
+          },
+        )
+      ).json()) as UserPage & { totalIsExact: boolean };
+      expect(page).toMatchObject({ total: 13, totalIsExact: true });
+      seen.push(...page.items.map((u) => u.email ?? ''));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const expected = ['10', ...Array.from({ length: 10 }, (_, i) => `10${i}`), '1000', '1001']
+      .map((n) => `bulk-${n}@example.com`)
+      .sort()
+      .reverse();
+    expect(seen).toEqual(expected);
     await db.query(`DELETE FROM users WHERE email LIKE 'bulk-%'`);
   });
 

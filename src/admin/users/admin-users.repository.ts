@@ -57,6 +57,9 @@ const SORT_EXPRESSIONS: Record<AdminUserSort, { expr: string; cast: string; desc
 /** Totals are counted exactly up to this many users (a count never scans the whole table). */
 export const TOTAL_CAP = 1000;
 
+/** Shorter search terms hold no trigram: the trigram indexes cannot narrow them. */
+const MIN_TRIGRAM_QUERY = 3;
+
 /** `%` and `_` (and the escape character) match themselves. */
 export const likePattern = (q: string): string =>
   `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -106,28 +109,70 @@ export class AdminUsersRepository {
   ): Promise<{ rows: AdminUserRow[]; total: number }> {
     const { expr, cast, desc } = SORT_EXPRESSIONS[sort];
     const params: unknown[] = [];
-    let where = this.where(filter, params);
+    const where = this.where(filter, params);
     const countParams = [...params];
-    const countWhere = where;
+    let keyset = '';
     if (after) {
       params.push(after.key, after.id);
       const n = params.length;
-      where += ` AND (${expr}, u.id) ${desc ? '<' : '>'} ($${n - 1}::${cast}, $${n}::uuid)`;
+      keyset = ` AND (${expr}, u.id) ${desc ? '<' : '>'} ($${n - 1}::${cast}, $${n}::uuid)`;
     }
     params.push(limit + 1);
-    const dir = desc ? 'DESC' : 'ASC';
+    const order = `ORDER BY ${expr} ${desc ? 'DESC' : 'ASC'}, u.id ${desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`;
+    let manyMatches = false;
+    if (filter.q && filter.q.length >= MIN_TRIGRAM_QUERY) {
+      const searched = await this.searchPage(where, keyset, order, expr, params);
+      if (searched) return searched;
+      manyMatches = true;
+    }
     const rows = await this.dataSource.query<AdminUserRow[]>(
-      `SELECT ${COLUMNS}, (${expr})::text AS sort_key FROM users u WHERE ${where}
-        ORDER BY ${expr} ${dir}, u.id ${dir} LIMIT $${params.length}`,
+      `SELECT ${COLUMNS}, (${expr})::text AS sort_key FROM users u WHERE ${where}${keyset} ${order}`,
       params,
     );
+    if (manyMatches) return { rows, total: TOTAL_CAP + 1 };
     // a first page that is not full already holds every match: no count needed
     if (!after && rows.length <= limit) return { rows, total: rows.length };
     const count = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${countWhere} LIMIT ${TOTAL_CAP + 1}) capped`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u WHERE ${where} LIMIT ${TOTAL_CAP + 1}) capped`,
       countParams,
     );
     return { rows, total: count[0].n };
+  }
+
+  /**
+   * A text search: the matches found through the trigram indexes, at most TOTAL_CAP + 1 of
+   * them, then sorted and paged. The planner misjudges how many rows a substring matches
+   * (it assumes about 1 %), so left alone it walks the sort key's index and filters every
+   * row when the term is rare (240 ms on 100k users against 12 ms from the trigram index);
+   * the bitmap path is forced for this statement only. With more matches than the cap, the
+   * matches are dense and walking the sort key's index is the fast plan: `undefined` lets
+   * the caller page that way.
+   */
+  private async searchPage(
+    where: string,
+    keyset: string,
+    order: string,
+    expr: string,
+    params: unknown[],
+  ): Promise<{ rows: AdminUserRow[]; total: number } | undefined> {
+    const found = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
+      return manager.query<(AdminUserRow & { total: number })[]>(
+        `WITH u AS MATERIALIZED (SELECT * FROM users u WHERE ${where} LIMIT ${TOTAL_CAP + 1})
+         SELECT t.total, p.* FROM (SELECT count(*)::int AS total FROM u) t
+           LEFT JOIN LATERAL (SELECT ${COLUMNS}, (${expr})::text AS sort_key FROM u
+                               WHERE TRUE${keyset} ${order}) p ON TRUE`,
+        params,
+      );
+    });
+    const total = found[0]?.total ?? 0;
+    if (total > TOTAL_CAP) return undefined;
+    return {
+      total,
+      rows: found
+        .filter((row) => row.id !== null)
+        .map(({ total: _total, ...row }) => row as AdminUserRow),
+    };
   }
 
   async findById(id: string, manager?: EntityManager): Promise<AdminUserRow | null> {
