@@ -6,6 +6,7 @@ import { ConnectionAccess } from './connection-access.service.js';
 import { ConnectionTokens } from './connection-tokens.service.js';
 import { ConnectionRepositoriesService } from './connection-repositories.service.js';
 import { ConnectionHealthService } from './connection-health.service.js';
+import { ConnectionsContributions } from './connections-contributions.js';
 import { ConnectionsController } from './connections.controller.js';
 import { ConnectionsProcessor } from './connections.processor.js';
 import { ConnectionsRepository } from './connections.repository.js';
@@ -61,7 +62,7 @@ export class ConnectionsCoreModule {}
  */
 @Module({
   imports: [ConnectionsCoreModule],
-  providers: [ConnectionsProcessor, ConnectionsScheduler],
+  providers: [ConnectionsProcessor, ConnectionsScheduler, ConnectionsContributions],
   exports: [ConnectionsCoreModule],
 })
 export class ConnectionsJobsModule {}

@@ -8,6 +8,7 @@ import { ExecutionsRepository } from './executions/executions.repository.js';
 import { ExecutionsService } from './executions/executions.service.js';
 import { PlannerService } from './executions/planner.service.js';
 import { TargetRunner } from './executions/target-runner.service.js';
+import { OrchestratorContributions } from './orchestrator-contributions.js';
 import { ORCHESTRATOR_ENTITIES } from './orchestrator.entities.js';
 import { OrchestratorProcessor } from './orchestrator.processor.js';
 import { ScheduleRunner } from './schedules/schedule-runner.service.js';
@@ -36,6 +37,7 @@ import { WorkerHeartbeatService } from './worker-heartbeat.service.js';
     ScheduleRunner,
     WorkerHeartbeatService,
     OrchestratorProcessor,
+    OrchestratorContributions,
   ],
   exports: [
     CatalogService,

@@ -95,6 +95,53 @@ describe('statistics and analytics', () => {
     expect(body.signIns.total).toBe(direct.sessions);
   });
 
+  it('adds the sections of connections, migrations and analysis, counted from their tables', async () => {
+    const [org] = await sql<{ id: string }>(
+      `INSERT INTO organizations (name) VALUES ('Stats org') RETURNING id`,
+    );
+    for (const [status, n] of [
+      ['active', 2],
+      ['error', 1],
+    ] as const) {
+      for (let i = 0; i < n; i++) {
+        await sql(
+          `INSERT INTO service_connections (id, organization_id, service, name, status, created_by)
+           VALUES (gen_random_uuid(), $1, 'github', $2, $3, $4)`,
+          [org.id, `c-${status}-${i}`, status, user.id],
+        );
+      }
+    }
+    await sql(`INSERT INTO orchestrator_executions (scope, status, concurrency, on_error, executed_by, catalog)
+       SELECT 'all', 'completed', 1, 'stop', 'stats test', '{}'::jsonb FROM generate_series(1, 2)`);
+    // past the overview's cache (STATS_CACHE_TTL_MS=1500 here)
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const res = await get('/api/v1/admin/stats/overview');
+    const body = (await res.json()) as {
+      sections: { name: string; figures: Record<string, number> }[];
+    };
+    const section = (name: string) => body.sections.find((x) => x.name === name)?.figures;
+    expect(section('connections')).toMatchObject({
+      total: 3,
+      active: 2,
+      error: 1,
+      pending: 0,
+      revoked: 0,
+    });
+    const [{ n: completed }] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orchestrator_executions WHERE status = 'completed'`,
+    );
+    expect(section('migrations')).toMatchObject({
+      executionsCompleted: completed,
+      executionsFailed: 0,
+    });
+    expect(section('analysis')).toMatchObject({ repositories: expect.any(Number) });
+    // the user's detail counts the connections they made
+    const detail = (await (await get(`/api/v1/admin/users/${user.id}`)).json()) as {
+      counts: Record<string, number>;
+    };
+    expect(detail.counts.connections).toBe(3);
+  });
+
   it('serves a daily series equal to a GROUP BY over the raw rows, and hourly and weekly ones', async () => {
     const from = dayStart(-6).toISOString();
     const to = dayStart(1).toISOString();

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
 import { QueueProducer } from '../../src/queue/queue-producer.service.js';
 import { QueueName } from '../../src/queue/queue.constants.js';
 import { newUser, type TestUser } from '../support/accounts.js';
+import { GitHubPeer } from '../support/github-peer.js';
+import { SlackPeer } from '../support/slack-peer.js';
 import { startTestApp, type TestApp } from '../setup/test-app.js';
 
 interface Service {
@@ -41,9 +44,19 @@ describe('health routes and system information', () => {
   let operator: TestUser;
   let user: TestUser;
   let silent: Awaited<ReturnType<typeof silentServer>>;
+  const github = new GitHubPeer();
+  const slack = new SlackPeer();
   beforeAll(async () => {
     silent = await silentServer();
+    await Promise.all([github.start(), slack.start()]);
     t = await startTestApp({
+      // a GitHub App and a Slack app that answer on loopback
+      GITHUB_API_URL: github.url,
+      GITHUB_APP_ID: github.appId,
+      GITHUB_APP_PRIVATE_KEY: github.privateKeyPem,
+      SLACK_API_URL: slack.url,
+      SLACK_CLIENT_ID: slack.clientId,
+      SLACK_CLIENT_SECRET: slack.clientSecret,
       // an LLM that never answers, and an SMTP server that is not there
       LLM_BASE_URL: `http://127.0.0.1:${silent.port}/v1`,
       SMTP_URL: 'smtp://127.0.0.1:1',
@@ -57,6 +70,7 @@ describe('health routes and system information', () => {
   afterAll(async () => {
     await t?.close();
     await silent?.close();
+    await Promise.all([github.stop(), slack.stop()]);
   });
 
   it('answers GET /health publicly with status, version, environment and time', async () => {
@@ -86,10 +100,36 @@ describe('health routes and system information', () => {
     expect(byName.llm).toMatchObject({ status: 'down', detail: 'no answer within 300 ms' });
     expect(byName.smtp.status).toBe('down');
     expect(byName.oidc.status).toBe('unconfigured');
+    expect(byName.github).toMatchObject({ status: 'up', detail: 'GitHub App meridian-test' });
+    expect(byName.slack).toMatchObject({ status: 'up', detail: 'Slack Web API' });
+    expect(byName['migration-targets']).toMatchObject({
+      status: 'up',
+      detail: 'no target databases registered',
+    });
     expect(body.status).toBe('degraded');
-    expect(body.summary).toEqual({ total: 5, up: 2, down: 2, unconfigured: 1 });
+    expect(body.summary).toEqual({ total: 8, up: 5, down: 2, unconfigured: 1 });
+    expect(github.callCount('GET /app')).toBeGreaterThan(0);
     // the slow check did not hold the others up (they ran in parallel)
     expect(elapsed).toBeLessThan(5_000);
+  });
+
+  it('connects to every active migration target and names the unreachable ones', async () => {
+    const db = t.app.get(DataSource);
+    await db.query(
+      `INSERT INTO orchestrator_databases (id, name, type, host, port, database, username, tls_mode, schema_name)
+       VALUES (gen_random_uuid(), 'health-gone', 'tenant', '127.0.0.1', 1, 'nowhere', 'nobody', 'disable', 'public')`,
+    );
+    try {
+      const res = await t.request('/health/services/migration-targets', { headers: admin.auth });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        name: 'migration-targets',
+        status: 'down',
+        detail: '0 of 1 reachable; unreachable: health-gone',
+      });
+    } finally {
+      await db.query(`DELETE FROM orchestrator_databases WHERE name LIKE 'health-%'`);
+    }
   });
 
   it('checks one service by name; an unknown name is 404', async () => {

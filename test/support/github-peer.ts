@@ -251,6 +251,15 @@ export class GitHubPeer {
           repository_selection: 'all',
         });
       }
+      if (req.method === 'GET' && url.pathname === '/app') {
+        if (!this.verifyJwt(auth))
+          return this.send(res, 401, { message: 'A JSON web token could not be decoded' });
+        return this.send(res, 200, {
+          id: Number(this.appId),
+          slug: 'meridian-test',
+          name: 'Meridian',
+        });
+      }
       if (req.method === 'GET' && url.pathname === '/installation/repositories') {
         const found = this.installationOf(auth);
         if (!found) return this.send(res, 401, { message: 'Bad credentials' });

@@ -100,6 +100,8 @@ export class SlackPeer {
           bot_id: 'B0BOT',
         });
       }
+      case 'api.test':
+        return this.send(res, 200, { ok: true });
       case 'auth.revoke':
         this.tokens.delete(token);
         return this.send(res, 200, { ok: true, revoked: true });
