@@ -53,7 +53,10 @@ export class ConnectionsContributions implements OnModuleInit {
         const body = await answer(
           await fetch(`${slack.apiUrl}api.test`, { method: 'POST', signal }),
         );
-        if (body.ok !== true) throw new Error(`Slack answered ${String(body.error ?? 'not ok')}`);
+        if (body.ok !== true)
+          throw new Error(
+            `Slack answered ${typeof body.error === 'string' ? body.error : 'not ok'}`,
+          );
         return 'Slack Web API';
       },
     });

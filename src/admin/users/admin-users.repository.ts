@@ -169,9 +169,7 @@ export class AdminUsersRepository {
     if (total > TOTAL_CAP) return undefined;
     return {
       total,
-      rows: found
-        .filter((row) => row.id !== null)
-        .map(({ total: _total, ...row }) => row as AdminUserRow),
+      rows: found.filter((row) => row.id !== null).map(({ total: _total, ...row }) => row),
     };
   }
 
