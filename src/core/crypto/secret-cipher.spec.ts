@@ -32,5 +32,11 @@ describe('SecretCipher', () => {
     expect(() => new SecretCipher([k2]).decrypt(ct, 'user:1')).toThrow(
       /no encryption key with id k1/,
     );
+    // the same key id with other key material: a message an operator can act on
+    expect(() =>
+      new SecretCipher([{ id: 'k1', key: randomBytes(32) }]).decrypt(ct, 'user:1'),
+    ).toThrow(
+      /key with id k1 in ENCRYPTION_KEYS does not decrypt a stored secret: its key material differs/,
+    );
   });
 });

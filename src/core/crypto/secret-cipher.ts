@@ -45,10 +45,18 @@ export class SecretCipher {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(associatedData));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([
-      decipher.update(Buffer.from(body, 'base64url')),
-      decipher.final(),
-    ]).toString('utf8');
+    try {
+      return Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      // GCM's own message ("Unsupported state or unable to authenticate data") says
+      // nothing an operator can act on.
+      throw new Error(
+        `the encryption key with id ${id} in ENCRYPTION_KEYS does not decrypt a stored secret: its key material differs from the one the secret was written with, or the stored value was altered`,
+      );
+    }
   }
 
   /** Whether the key ring has a key with this id. */
