@@ -23,7 +23,12 @@ describe('dependencies analyzer', () => {
 
   it('counts direct, transitive, unpinned, duplicated and licenses per ecosystem as worked out by hand', async () => {
     const files = [...Object.keys(DEPENDENCY_FILES), 'linked/package.json'];
-    const result = await analyzeDependencies({ dir, files, git: () => Promise.resolve('') });
+    const result = await analyzeDependencies({
+      dir,
+      files,
+      git: () => Promise.resolve(''),
+      cache: () => ({ get: () => undefined, set: () => undefined }),
+    });
     expect(result.ecosystems).toEqual(EXPECTED_ECOSYSTEMS);
     // a symlink is never read, even when listed
     expect(result.insight.data.unreadable).toEqual([

@@ -74,7 +74,7 @@ export async function analyzeDependencies(
         unreadable.push({ path: rel, reason: read.kind });
         continue;
       }
-      const c = byEcosystem.get(reader.ecosystem) ?? {
+      const c: Collected = byEcosystem.get(reader.ecosystem) ?? {
         manifests: [],
         lockfiles: [],
         direct: new Map(),
