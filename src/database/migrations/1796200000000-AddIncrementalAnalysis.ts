@@ -16,10 +16,10 @@ export class AddIncrementalAnalysis1796200000000 implements MigrationInterface {
       `CREATE TABLE "analysis_aggregates" ("job_id" uuid NOT NULL, "analyzer" character varying(40) NOT NULL, "data" jsonb NOT NULL, "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_analysis_aggregates" PRIMARY KEY ("job_id", "analyzer"))`,
     );
     await queryRunner.query(
-      `ALTER TABLE "analysis_file_results" ADD CONSTRAINT "FK_analysis_file_results_repository" FOREIGN KEY ("repository_id") REFERENCES "analyzed_repositories"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+      `ALTER TABLE "analysis_file_results" ADD CONSTRAINT "FK_be1d0fddaf0baa0666d26f03d0b" FOREIGN KEY ("repository_id") REFERENCES "analyzed_repositories"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
     await queryRunner.query(
-      `ALTER TABLE "analysis_aggregates" ADD CONSTRAINT "FK_analysis_aggregates_job" FOREIGN KEY ("job_id") REFERENCES "analysis_jobs"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+      `ALTER TABLE "analysis_aggregates" ADD CONSTRAINT "FK_61cc0a8a4af417729fd4eec64ca" FOREIGN KEY ("job_id") REFERENCES "analysis_jobs"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
   }
 

@@ -73,7 +73,7 @@ function packageLock(doc: Record<string, unknown>): LockedPackage[] {
 function yarnLock(text: string): LockedPackage[] {
   const out: LockedPackage[] = [];
   const seen = new Set<string>();
-  for (const [key, entry] of Object.entries(parseSyml(text) as Record<string, unknown>)) {
+  for (const [key, entry] of Object.entries(parseSyml(text))) {
     if (key === '__metadata' || !isRecord(entry) || typeof entry.version !== 'string') continue;
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
     if (

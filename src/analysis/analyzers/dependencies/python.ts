@@ -20,7 +20,7 @@ function requirement(r: Requirement | null): DirectDependency | null {
   const specs = r.versionSpec ?? [];
   const exact =
     specs.length === 1 &&
-    (specs[0].operator === '==' || specs[0].operator === '===') &&
+    ['==', '==='].includes(String(specs[0].operator)) &&
     !specs[0].version.includes('*');
   return {
     name: normalizePyName(r.name),
