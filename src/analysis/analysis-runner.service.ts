@@ -3,11 +3,30 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionTokens } from '../connections/connection-tokens.service.js';
 import type { AnalysisConfig } from './analysis.config.js';
 import { AnalysisErrorCode as C } from './analysis.errors.js';
-import { AnalysisRepository, type InsightRow } from './analysis.repository.js';
+import {
+  AnalysisRepository,
+  AnalysisStateRepository,
+  type InsightRow,
+  type RunState,
+} from './analysis.repository.js';
 import { ANALYSIS_ATTEMPTS } from './analysis.service.js';
 import { ANALYSIS_CONFIG } from './analysis.tokens.js';
 import type { InsightDraft, Workspace } from './analyzers/analyzer.js';
-import { analyzeHistory, HISTORY_ANALYZER_VERSION } from './analyzers/history.analyzer.js';
+import {
+  analyzeDependencies,
+  DEPENDENCIES_ANALYZER_VERSION,
+} from './analyzers/dependencies.analyzer.js';
+import { RunFileCache } from './analyzers/file-cache.js';
+import {
+  analyzeHistory,
+  HISTORY_ANALYZER_VERSION,
+  type HistoryAggregate,
+} from './analyzers/history.analyzer.js';
+import {
+  analyzeSecrets,
+  SECRETS_ANALYZER_VERSION,
+  type SecretsAggregate,
+} from './analyzers/secrets.analyzer.js';
 import { analyzeSize, SIZE_ANALYZER_VERSION } from './analyzers/size.analyzer.js';
 import { JobStatus, type AnalysisJob, type StepTiming } from './entities/analysis-job.entity.js';
 import { cloneRepository, type Clone } from './git/cloner.js';
@@ -45,6 +64,7 @@ export class AnalysisRunner {
   constructor(
     @Inject(ANALYSIS_CONFIG) private readonly config: AnalysisConfig,
     private readonly store: AnalysisRepository,
+    private readonly state: AnalysisStateRepository,
     private readonly tokens: ConnectionTokens,
   ) {}
 
@@ -148,47 +168,81 @@ export class AnalysisRunner {
         : undefined,
     };
     const clone = await this.cloneWithRetries(work, url.cloneUrl, job.ref, policy, signal);
-    // Regular files only: symlinks (mode 120000) and submodules (160000) are never read.
-    const files = (
-      await runGit(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'], policy, clone.home, {
+    const git = (
+      args: string[],
+      onStdout?: (chunk: Buffer) => void,
+      opts?: { signal?: AbortSignal },
+    ) =>
+      runGit(args, policy, clone.home, {
         cwd: clone.dir,
-        timeoutMs: 60_000,
-        signal,
-      })
-    )
-      .split('\0')
-      .filter((entry) => /^100(644|755) blob /.test(entry))
-      .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+        timeoutMs: this.config.hardTimeoutMs,
+        signal: opts?.signal ? AbortSignal.any([signal, opts.signal]) : signal,
+        onStdout,
+      });
+    // Regular files only: symlinks (mode 120000) and submodules (160000) are never read.
+    const blobs = new Map<string, string>();
+    for (const entry of (await git(['ls-tree', '-r', '-z', '--full-tree', 'HEAD'])).split('\0')) {
+      const m = /^100(?:644|755) blob ([0-9a-f]+)\t([\s\S]+)$/.exec(entry);
+      if (m) blobs.set(m[2], m[1]);
+    }
+    const base = await this.incrementalBase(job, clone.commit, git);
+    const cache = new RunFileCache(blobs, base ? await this.state.fileResults(repo.id) : null);
     const ws: Workspace = {
       dir: clone.dir,
-      files,
-      git: (args, onStdout) =>
-        runGit(args, policy, clone.home, {
-          cwd: clone.dir,
-          timeoutMs: this.config.hardTimeoutMs,
-          signal,
-          onStdout,
-        }),
+      files: [...blobs.keys()],
+      git,
+      cache: <T>(analyzer: string) => cache.for<T>(analyzer),
     };
-    await step('size', 40);
+    const stopReading = () => signal.aborted || soft.reached;
+    await step('size', 30);
     // Past the soft limit no further files are read and no further analyzer starts.
-    const size = await analyzeSize(ws, () => signal.aborted || soft.reached);
+    const size = await analyzeSize(ws, stopReading);
     if (signal.aborted) throw new RunFailure('STOPPED', 'stopped');
-    const partial = soft.reached;
+    let partial = soft.reached;
+    const drafts: [InsightDraft, string][] = [[size.insight, SIZE_ANALYZER_VERSION]];
+    const aggregates: { analyzer: string; data: unknown }[] = [];
     let history: Awaited<ReturnType<typeof analyzeHistory>> | null = null;
     if (!partial) {
-      await step('history', 65);
-      history = await analyzeHistory(ws, size.codeByPath);
+      await step('history', 50);
+      const previous = base
+        ? await this.state.aggregate<HistoryAggregate>(base.jobId, HISTORY_ANALYZER_VERSION)
+        : null;
+      history = await analyzeHistory(
+        ws,
+        size.codeByPath,
+        base && previous ? { since: base.commit, aggregate: previous } : undefined,
+      );
+      drafts.push(
+        ...history.insights.map((i): [InsightDraft, string] => [i, HISTORY_ANALYZER_VERSION]),
+      );
+      aggregates.push({ analyzer: HISTORY_ANALYZER_VERSION, data: history.aggregate });
+    }
+    if (job.options.includeDependencyAnalysis === true && !(partial ||= soft.reached)) {
+      await step('dependencies', 65);
+      const deps = await analyzeDependencies(ws);
+      drafts.push([deps.insight, DEPENDENCIES_ANALYZER_VERSION]);
+    }
+    let secretsFound: number | null = null;
+    if (job.options.includeSecurityScan === true && !(partial ||= soft.reached)) {
+      await step('secrets', 75);
+      const previous = base
+        ? await this.state.aggregate<SecretsAggregate>(base.jobId, SECRETS_ANALYZER_VERSION)
+        : null;
+      const secrets = await analyzeSecrets(
+        ws,
+        base && previous ? { since: base.commit, aggregate: previous } : null,
+        stopReading,
+      );
+      if (signal.aborted) throw new RunFailure('STOPPED', 'stopped');
+      partial ||= soft.reached;
+      if (!soft.reached) {
+        secretsFound = secrets.secretsFound;
+        aggregates.push({ analyzer: SECRETS_ANALYZER_VERSION, data: secrets.aggregate });
+      }
+      drafts.push([secrets.insight, SECRETS_ANALYZER_VERSION]);
     }
     await step('saving_results', 90);
     closeOpenStep(steps);
-    const drafts: [InsightDraft, string][] = [
-      [size.insight, SIZE_ANALYZER_VERSION],
-      ...(history?.insights ?? []).map((i): [InsightDraft, string] => [
-        i,
-        HISTORY_ANALYZER_VERSION,
-      ]),
-    ];
     const insights: InsightRow[] = drafts.map(([d, version]) => ({
       repositoryId: job.repositoryId,
       jobId: job.id,
@@ -201,6 +255,12 @@ export class AnalysisRunner {
       modelVersion: version,
       tags: d.tags,
     }));
+    const runState: RunState = {
+      aggregates,
+      fileResults: cache.computed(),
+      prune: partial ? null : { analyzers: cache.analyzers(), paths: ws.files },
+      fileCounts: cache.fileCounts(),
+    };
     const saved = await this.store.complete(
       job,
       clone.commit,
@@ -210,12 +270,35 @@ export class AnalysisRunner {
         complexity: null,
         hotspots: history ? history.hotspots.length : null,
         busFactor: history ? history.busFactor : null,
-        secretsFound: null,
+        secretsFound,
       },
       insights,
       partial,
+      (manager) => this.state.save(manager, job, runState),
     );
     if (!saved) throw new RunFailure('STOPPED', 'stopped');
+  }
+
+  /**
+   * The run an incremental request continues from: the last completed run with its history
+   * aggregate, when its commit is an ancestor of this one. Otherwise the run is a full one,
+   * and the job says why.
+   */
+  private async incrementalBase(
+    job: AnalysisJob,
+    head: string,
+    git: (args: string[]) => Promise<string>,
+  ): Promise<{ jobId: string; commit: string } | null> {
+    if (job.analysisType !== 'incremental') return null;
+    const last = await this.state.lastBaseRun(job.repositoryId);
+    let reason: string | null = null;
+    if (!last) reason = 'No earlier completed run to continue from: analysed in full.';
+    else if (!/^[0-9a-f]{40,64}$/.test(last.commit) || !(await isAncestor(git, last.commit))) {
+      reason = `The last analysed commit ${last.commit.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)} (history rewritten): analysed in full.`;
+    }
+    const base = reason === null ? last : null;
+    await this.state.recordBase(job.id, base?.commit ?? null, reason);
+    return base;
   }
 
   /** The connection's token when it reaches the repository, else GITHUB_TOKEN. */
@@ -275,6 +358,19 @@ export class AnalysisRunner {
         throw new RunFailure(C.CloneFailed, err.message);
       }
     }
+  }
+}
+
+async function isAncestor(
+  git: (args: string[]) => Promise<string>,
+  commit: string,
+): Promise<boolean> {
+  try {
+    await git(['merge-base', '--is-ancestor', commit, 'HEAD']);
+    return true;
+  } catch (err) {
+    if (err instanceof GitError && err.kind === 'aborted') throw err;
+    return false; // exit 1 (not an ancestor) or 128 (the commit is gone)
   }
 }
 

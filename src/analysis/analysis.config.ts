@@ -11,6 +11,8 @@ import {
 export interface AnalysisConfig {
   /** Hosts HTTPS clone URLs may point at (lowercase). */
   allowedHosts: string[];
+  /** GITHUB_WEB_URL's host (with port): repositories there get GitHub metadata and tokens. */
+  githubWebHost: string;
   /** file:// and loopback URLs allowed (tests, development). */
   allowLocalRepos: boolean;
   /** Analysis runs one worker process runs at once. */
@@ -98,6 +100,7 @@ export function loadAnalysisConfig(
     : [...new Set(['github.com', webHost])];
   return {
     allowedHosts: hosts,
+    githubWebHost: webHost,
     allowLocalRepos: v.ANALYSIS_ALLOW_LOCAL_REPOS ?? false,
     concurrency: v.ANALYSIS_CONCURRENCY ?? 1,
     maxRepoBytes: (v.ANALYSIS_MAX_REPO_MB ?? 1024) * 1024 * 1024,

@@ -1,11 +1,12 @@
 import type { AnalysisJob } from './entities/analysis-job.entity.js';
 import type { AnalyzedRepository } from './entities/analyzed-repository.entity.js';
 import type { Insight } from './entities/insight.entity.js';
-import type {
-  AnalysisJobDto,
-  AnalysisStatusDto,
-  InsightDto,
-  RunMetricsDto,
+import {
+  AnalysisType,
+  type AnalysisJobDto,
+  type AnalysisStatusDto,
+  type InsightDto,
+  type RunMetricsDto,
 } from './dto/analysis.dto.js';
 import type { AnalyzedRepositoryDto } from './dto/repository.dto.js';
 
@@ -65,6 +66,15 @@ export function toStatusDto(j: AnalysisJob): AnalysisStatusDto {
     ref: j.ref,
     commit: j.commitSha,
     partial: j.partial,
+    analysisType: j.analysisType === 'incremental' ? AnalysisType.Incremental : AnalysisType.Full,
+    mode: j.baseCommit ? 'incremental' : 'full',
+    baseCommit: j.baseCommit,
+    fullRunReason: j.fullRunReason,
+    fileCounts: (j.fileCounts ?? []).map((c) => ({
+      analyzer: c.analyzer,
+      analyzed: c.analyzed,
+      reused: c.reused,
+    })),
     timings: j.steps.map((s) => ({
       step: s.step,
       startedAt: s.startedAt,

@@ -9,7 +9,7 @@ import { AnalysisContributions } from './analysis-contributions.js';
 import { AnalysisController } from './analysis.controller.js';
 import { ANALYSIS_ENTITIES } from './analysis.entities.js';
 import { AnalysisProcessor } from './analysis.processor.js';
-import { AnalysisRepository } from './analysis.repository.js';
+import { AnalysisRepository, AnalysisStateRepository } from './analysis.repository.js';
 import { AnalysisRunner } from './analysis-runner.service.js';
 import { AnalysisService } from './analysis.service.js';
 import { AnalysisSweeper } from './analysis-sweeper.service.js';
@@ -31,6 +31,7 @@ const CONFIG = {
   providers: [
     CONFIG,
     AnalysisRepository,
+    AnalysisStateRepository,
     AnalysisRunner,
     AnalysisSweeper,
     AnalysisProcessor,

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { RepositoryRecord } from '../connections/entities/repository.entity.js';
+import { HISTORY_ANALYZER_VERSION } from './analyzers/history.analyzer.js';
+import type { FileResultRow, StoredFileResult } from './analyzers/file-cache.js';
+import { AnalysisAggregate } from './entities/analysis-aggregate.entity.js';
 import {
   ACTIVE_JOB,
   AnalysisJob,
   JobStatus,
+  type FileCounts,
   type RunMetrics,
   type StepTiming,
 } from './entities/analysis-job.entity.js';
@@ -234,6 +238,7 @@ export class AnalysisRepository {
     metrics: RunMetrics,
     insights: InsightRow[],
     partial: boolean,
+    saveState?: (manager: EntityManager) => Promise<void>,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager.query<[unknown[], number]>(
@@ -243,6 +248,7 @@ export class AnalysisRepository {
         [job.id, JSON.stringify(steps), JSON.stringify(metrics), commit, partial],
       );
       if (rows[1] === 0) return false;
+      await saveState?.(manager);
       await manager.delete(Insight, { jobId: job.id });
       if (insights.length > 0) {
         // jsonb `data` is opaque to TypeORM's deep-partial type
@@ -351,5 +357,105 @@ export class AnalysisRepository {
       .orderBy('j.completed_at', 'ASC')
       .limit(limit)
       .getMany();
+  }
+}
+
+/** What a completed run leaves for the next incremental run. */
+export interface RunState {
+  aggregates: { analyzer: string; data: unknown }[];
+  fileResults: FileResultRow[];
+  /** Analyzers that went through the whole tree: their results for other paths are removed. */
+  prune: { analyzers: string[]; paths: string[] } | null;
+  fileCounts: FileCounts[];
+}
+
+/** Incremental runs: earlier runs' aggregates and per-file results. */
+@Injectable()
+export class AnalysisStateRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The latest completed run of the repository whose history aggregate was kept. */
+  async lastBaseRun(repositoryId: string): Promise<{ jobId: string; commit: string } | null> {
+    const [row] = await this.dataSource.query<{ id: string; commit_sha: string }[]>(
+      `SELECT j.id, j.commit_sha FROM analysis_jobs j
+        WHERE j.repository_id = $1 AND j.status = 'completed' AND j.commit_sha IS NOT NULL
+          AND EXISTS (SELECT 1 FROM analysis_aggregates a WHERE a.job_id = j.id AND a.analyzer = $2)
+        ORDER BY j.completed_at DESC LIMIT 1`,
+      [repositoryId, HISTORY_ANALYZER_VERSION],
+    );
+    return row ? { jobId: row.id, commit: row.commit_sha } : null;
+  }
+
+  async aggregate<T>(jobId: string, analyzer: string): Promise<T | null> {
+    const row = await this.dataSource.manager.findOneBy(AnalysisAggregate, { jobId, analyzer });
+    return row ? (row.data as T) : null;
+  }
+
+  async recordBase(jobId: string, baseCommit: string | null, reason: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE analysis_jobs SET base_commit = $2, full_run_reason = $3 WHERE id = $1`,
+      [jobId, baseCommit, reason],
+    );
+  }
+
+  async fileResults(repositoryId: string): Promise<Map<string, Map<string, StoredFileResult>>> {
+    const rows = await this.dataSource.query<
+      { analyzer: string; path: string; blob_id: string; result: unknown }[]
+    >(
+      `SELECT analyzer, path, blob_id, result FROM analysis_file_results WHERE repository_id = $1`,
+      [repositoryId],
+    );
+    const out = new Map<string, Map<string, StoredFileResult>>();
+    for (const r of rows) {
+      const byPath = out.get(r.analyzer) ?? new Map<string, StoredFileResult>();
+      out.set(r.analyzer, byPath);
+      byPath.set(r.path, { blobId: r.blob_id, result: r.result });
+    }
+    return out;
+  }
+
+  /** Saves a run's state in the transaction that completes it; older runs' aggregates go. */
+  async save(manager: EntityManager, job: AnalysisJob, state: RunState): Promise<void> {
+    await manager.query(`UPDATE analysis_jobs SET file_counts = $2::jsonb WHERE id = $1`, [
+      job.id,
+      JSON.stringify(state.fileCounts),
+    ]);
+    for (const a of state.aggregates) {
+      await manager.query(
+        `INSERT INTO analysis_aggregates (job_id, analyzer, data) VALUES ($1, $2, $3::jsonb)
+         ON CONFLICT (job_id, analyzer) DO UPDATE SET data = EXCLUDED.data`,
+        [job.id, a.analyzer, JSON.stringify(a.data)],
+      );
+    }
+    if (state.aggregates.length > 0) {
+      await manager.query(
+        `DELETE FROM analysis_aggregates a USING analysis_jobs j
+          WHERE a.job_id = j.id AND j.repository_id = $1 AND a.job_id <> $2 AND a.analyzer = ANY($3)`,
+        [job.repositoryId, job.id, state.aggregates.map((a) => a.analyzer)],
+      );
+    }
+    for (let i = 0; i < state.fileResults.length; i += 1000) {
+      const chunk = state.fileResults.slice(i, i + 1000).map((r) => ({
+        analyzer: r.analyzer,
+        path: r.path,
+        blob_id: r.blobId,
+        result: r.result,
+      }));
+      await manager.query(
+        `INSERT INTO analysis_file_results (repository_id, analyzer, path, blob_id, result)
+         SELECT $1, x.analyzer, x.path, x.blob_id, x.result
+           FROM jsonb_to_recordset($2::jsonb) AS x(analyzer text, path text, blob_id text, result jsonb)
+         ON CONFLICT (repository_id, analyzer, path)
+         DO UPDATE SET blob_id = EXCLUDED.blob_id, result = EXCLUDED.result, updated_at = now()`,
+        [job.repositoryId, JSON.stringify(chunk)],
+      );
+    }
+    if (state.prune) {
+      await manager.query(
+        `DELETE FROM analysis_file_results
+          WHERE repository_id = $1 AND analyzer = ANY($2) AND NOT (path = ANY($3))`,
+        [job.repositoryId, state.prune.analyzers, state.prune.paths],
+      );
+    }
   }
 }

@@ -16,6 +16,8 @@ export interface FixtureCommit {
   write?: Record<string, string>;
   symlinks?: Record<string, string>;
   rename?: [string, string][];
+  /** Files deleted in this commit. */
+  remove?: string[];
 }
 
 /** A git repository built commit by commit on disk (for file:// clones). */
@@ -31,6 +33,22 @@ export class GitFixture {
 
   get url(): string {
     return `file://${this.dir}`;
+  }
+
+  /** The folder holding `acme/<name>` (a Git HTTP server's project root). */
+  get root(): string {
+    return path.dirname(path.dirname(this.dir));
+  }
+
+  /** The commit the branch points at. */
+  head(): string {
+    return this.git(['rev-parse', 'HEAD']).trim();
+  }
+
+  /** Moves the branch back `commits` commits, as a force push does. */
+  rewind(commits: number): this {
+    this.git(['reset', '-q', '--hard', `HEAD~${commits}`]);
+    return this;
   }
 
   private git(args: string[], env: Record<string, string> = {}): string {
@@ -53,6 +71,7 @@ export class GitFixture {
       mkdirSync(path.dirname(path.join(this.dir, to)), { recursive: true });
       this.git(['mv', from, to]);
     }
+    for (const file of c.remove ?? []) this.git(['rm', '-q', '--', file]);
     for (const [file, text] of Object.entries(c.write ?? {})) {
       mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
       writeFileSync(path.join(this.dir, file), text);

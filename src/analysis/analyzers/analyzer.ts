@@ -11,10 +11,27 @@ export interface InsightDraft {
   tags: string[];
 }
 
+/**
+ * Results an analyzer computed for single files, kept between runs. In an incremental run
+ * `get` returns the stored result of a file whose path and blob id are unchanged since it
+ * was stored; in a full run it returns nothing (everything is computed afresh). `set`
+ * records this run's result, saved with the run. The result must be JSON and hold no secret.
+ */
+export interface FileResultCache<T> {
+  get(path: string): T | undefined;
+  set(path: string, result: T): void;
+}
+
 /** The checked-out tree an analyzer reads; paths are relative to `dir`. */
 export interface Workspace {
   dir: string;
-  /** Tracked files (from `git ls-files`), never followed through symlinks. */
+  /** Tracked regular files (from `git ls-tree`): never symlinks or submodules. */
   files: string[];
-  git: (args: string[], onStdout?: (chunk: Buffer) => void) => Promise<string>;
+  git: (
+    args: string[],
+    onStdout?: (chunk: Buffer) => void,
+    options?: { signal?: AbortSignal },
+  ) => Promise<string>;
+  /** The per-file cache of one analyzer (name and version, `size@1`). */
+  cache<T>(analyzer: string): FileResultCache<T>;
 }

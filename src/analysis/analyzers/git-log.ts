@@ -9,15 +9,17 @@ export interface LoggedCommit {
 }
 
 export const LOG_FORMAT = '%x1e%H%x1f%an%x1f%ae%x1f%at';
-export const LOG_ARGS = [
+/** `git log` over `range` (`HEAD`, or `<since>..HEAD` for the commits after `since`). */
+export const logArgs = (range: string): string[] => [
   'log',
   '--reverse',
   '-M',
   '--numstat',
   `--format=${LOG_FORMAT}`,
-  'HEAD',
+  range,
   '--',
 ];
+export const LOG_ARGS = logArgs('HEAD');
 
 /** `src/{a => b}/x.ts` and `a => b` to [from, to]; plain paths to [null, path]. */
 export function expandRename(spec: string): [string | null, string] {

@@ -1,15 +1,17 @@
 import { InsightType, Severity } from '../entities/insight.entity.js';
 import type { InsightDraft, Workspace } from './analyzer.js';
-import { GitLogParser, LOG_ARGS, type LoggedCommit } from './git-log.js';
+import { GitLogParser, logArgs, type LoggedCommit } from './git-log.js';
 
 export const HISTORY_ANALYZER_VERSION = 'history@1';
 const DAY = 86_400;
-/** Commits that touch more files than this are left out of change coupling (bulk edits). */
+/** Commits that change more files than this (present or not at HEAD) are left out of change coupling (bulk edits). */
 const COUPLING_MAX_FILES = 50;
 const COUPLING_MIN_SUPPORT = 2;
 const MAX_ROWS = 1000;
 
 interface FileState {
+  /** Identifies the file through renames (for change coupling). */
+  id: number;
   revisions: number;
   added: number;
   deleted: number;
@@ -18,11 +20,29 @@ interface FileState {
   addedBy: Map<string, number>;
 }
 
+/**
+ * Everything the figures are computed from, additive over commits: an incremental run
+ * loads the previous run's aggregate and adds the new commits (JSON, stored per run).
+ */
+export interface HistoryAggregate {
+  commits: number;
+  nextId: number;
+  /** email -> [name (the latest seen), time of the author's latest commit]. */
+  authors: [string, [string, number]][];
+  weeks: [string, number][];
+  /** path -> state, for every path ever seen (deleted ones too: a file may come back). */
+  files: [string, Omit<FileState, 'addedBy'> & { addedBy: [string, number][] }][];
+  /** Commits changing each file (by id), and commits changing both of a pair (`a,b`, a < b). */
+  revisionsOf: [number, number][];
+  pairs: [string, number][];
+}
+
 export interface HistoryResult {
   commits: number;
   busFactor: number;
   hotspots: { path: string; score: number }[];
   insights: InsightDraft[];
+  aggregate: HistoryAggregate;
 }
 
 const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -37,26 +57,31 @@ function mondayOf(unix: number): string {
 /**
  * Figures from `git log --numstat -M` (oldest first, following renames): commits per week,
  * active authors, churn, hotspots (revisions x lines of code), change coupling, ownership
- * (share of lines added), bus factor and code age, for files present at HEAD.
+ * (share of lines added), bus factor and code age, for files present at HEAD. With
+ * `previous`, only the commits after `previous.since` are read and added to its aggregate.
  */
 export async function analyzeHistory(
   ws: Workspace,
   codeByPath: Map<string, number>,
+  previous?: { since: string; aggregate: HistoryAggregate },
 ): Promise<HistoryResult> {
-  const files = new Map<string, FileState>();
-  const names = new Map<string, string>();
-  const weeks = new Map<string, number>();
-  const commitTimes: { email: string; time: number }[] = [];
-  /** Per commit, the files it changed (mapped to final paths at the end, for coupling). */
-  const touched: FileState[][] = [];
-  let commits = 0;
+  const prev = previous?.aggregate;
+  const files = new Map<string, FileState>(
+    (prev?.files ?? []).map(([p, f]) => [p, { ...f, addedBy: new Map(f.addedBy) }]),
+  );
+  const authors = new Map<string, [string, number]>(prev?.authors ?? []);
+  const weeks = new Map<string, number>(prev?.weeks ?? []);
+  const revisionsOf = new Map<number, number>(prev?.revisionsOf ?? []);
+  const pairs = new Map<string, number>(prev?.pairs ?? []);
+  let nextId = prev?.nextId ?? 0;
+  let commits = prev?.commits ?? 0;
   const parser = new GitLogParser((c: LoggedCommit) => {
     commits++;
-    names.set(c.authorEmail, c.authorName);
-    commitTimes.push({ email: c.authorEmail, time: c.time });
+    const seen = authors.get(c.authorEmail);
+    authors.set(c.authorEmail, [c.authorName, Math.max(seen?.[1] ?? 0, c.time)]);
     const week = mondayOf(c.time);
     weeks.set(week, (weeks.get(week) ?? 0) + 1);
-    const changed: FileState[] = [];
+    const changed = new Set<FileState>();
     for (const ch of c.changes) {
       let state: FileState | undefined;
       if (ch.from !== null && ch.from !== ch.path) {
@@ -64,26 +89,43 @@ export async function analyzeHistory(
         files.delete(ch.from);
       }
       state ??= files.get(ch.path);
-      state ??= { revisions: 0, added: 0, deleted: 0, lastChanged: 0, addedBy: new Map() };
+      state ??= {
+        id: nextId++,
+        revisions: 0,
+        added: 0,
+        deleted: 0,
+        lastChanged: 0,
+        addedBy: new Map(),
+      };
       files.set(ch.path, state);
       state.revisions++;
       state.added += ch.added;
       state.deleted += ch.deleted;
       state.lastChanged = Math.max(state.lastChanged, c.time);
       state.addedBy.set(c.authorEmail, (state.addedBy.get(c.authorEmail) ?? 0) + ch.added);
-      changed.push(state);
+      changed.add(state);
     }
-    touched.push(changed);
+    const ids = [...changed].map((st) => st.id).sort((a, b) => a - b);
+    for (const id of ids) revisionsOf.set(id, (revisionsOf.get(id) ?? 0) + 1);
+    if (ids.length < 2 || ids.length > COUPLING_MAX_FILES) return;
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const key = `${ids[i]},${ids[j]}`;
+        pairs.set(key, (pairs.get(key) ?? 0) + 1);
+      }
+    }
   });
   const decoder = new TextDecoder();
-  await ws.git(LOG_ARGS, (chunk) => parser.push(decoder.decode(chunk, { stream: true })));
+  await ws.git(logArgs(previous ? `${previous.since}..HEAD` : 'HEAD'), (chunk) =>
+    parser.push(decoder.decode(chunk, { stream: true })),
+  );
   parser.push(decoder.decode());
   parser.end();
+  const names = new Map([...authors].map(([email, [name]]) => [email, name]));
 
   // Files present at HEAD, by their final path; a state object identifies a file through renames.
   const present = new Set(ws.files);
   const current = [...files.entries()].filter(([p]) => present.has(p));
-  const pathOfState = new Map<FileState, string>(current.map(([p, s]) => [s, p]));
 
   const churn = current
     .map(([path, s]) => ({ path, revisions: s.revisions, added: s.added, deleted: s.deleted }))
@@ -132,34 +174,21 @@ export async function analyzeHistory(
     acc += totals[busFactor];
   if (allLines === 0) busFactor = 0;
 
-  const last = commitTimes.reduce((m, c) => Math.max(m, c.time), 0);
-  const activeAuthors = new Set(
-    commitTimes.filter((c) => c.time >= last - 90 * DAY).map((c) => c.email),
-  ).size;
+  const last = [...authors.values()].reduce((m, [, time]) => Math.max(m, time), 0);
+  const activeAuthors = [...authors.values()].filter(([, time]) => time >= last - 90 * DAY).length;
 
-  // Change coupling over the commits, on final paths of files present at HEAD.
-  const revisionsOf = new Map<string, number>();
-  const pairs = new Map<string, number>();
-  for (const states of touched) {
-    const unique = [
-      ...new Set(states.map((s) => pathOfState.get(s)).filter((p): p is string => p !== undefined)),
-    ];
-    for (const p of unique) revisionsOf.set(p, (revisionsOf.get(p) ?? 0) + 1);
-    if (unique.length < 2 || unique.length > COUPLING_MAX_FILES) continue;
-    unique.sort();
-    for (let i = 0; i < unique.length; i++) {
-      for (let j = i + 1; j < unique.length; j++) {
-        const key = `${unique[i]}\n${unique[j]}`;
-        pairs.set(key, (pairs.get(key) ?? 0) + 1);
-      }
-    }
-  }
+  // Change coupling on final paths of files present at HEAD.
+  const pathOfId = new Map<number, string>(current.map(([p, st]) => [st.id, p]));
   const coupling: { files: [string, string]; support: number; confidence: number }[] = [];
   for (const [key, support] of pairs) {
     if (support < COUPLING_MIN_SUPPORT) continue;
-    const [a, b] = key.split('\n');
-    coupling.push({ files: [a, b], support, confidence: round(support / revisionsOf.get(a)!) });
-    coupling.push({ files: [b, a], support, confidence: round(support / revisionsOf.get(b)!) });
+    const [x, y] = key.split(',').map(Number);
+    const px = pathOfId.get(x);
+    const py = pathOfId.get(y);
+    if (px === undefined || py === undefined) continue;
+    const [a, b, ia, ib] = px < py ? [px, py, x, y] : [py, px, y, x];
+    coupling.push({ files: [a, b], support, confidence: round(support / revisionsOf.get(ia)!) });
+    coupling.push({ files: [b, a], support, confidence: round(support / revisionsOf.get(ib)!) });
   }
   coupling.sort(
     (x, y) =>
@@ -231,5 +260,14 @@ export async function analyzeHistory(
     data: { ownership: data.ownership, busFactor },
     tags: ['history', 'ownership'],
   });
-  return { commits, busFactor, hotspots, insights };
+  const aggregate: HistoryAggregate = {
+    commits,
+    nextId,
+    authors: [...authors],
+    weeks: [...weeks],
+    files: [...files].map(([p, f]) => [p, { ...f, addedBy: [...f.addedBy] }]),
+    revisionsOf: [...revisionsOf],
+    pairs: [...pairs],
+  };
+  return { commits, busFactor, hotspots, insights, aggregate };
 }

@@ -19,6 +19,8 @@ export interface FileFigures {
   blank: number;
 }
 
+type LineCounts = Pick<FileFigures, 'code' | 'comment' | 'blank'>;
+
 export interface SizeResult {
   languages: { language: string; files: number; code: number; comment: number; blank: number }[];
   files: FileFigures[];
@@ -44,6 +46,8 @@ export async function analyzeSize(ws: Workspace, shouldStop: () => boolean): Pro
   const files: FileFigures[] = [];
   const skipped = { vendored: 0, generated: 0, binary: 0, unknown: 0, symlinks: 0, tooLarge: 0 };
   let stopped = false;
+  // A file's counts depend on its content and its path's language: cached per path and blob.
+  const cache = ws.cache<LineCounts | { skipped: 'binary' | 'tooLarge' }>(SIZE_ANALYZER_VERSION);
   for (const rel of ws.files) {
     if (shouldStop()) {
       stopped = true;
@@ -59,6 +63,12 @@ export async function analyzeSize(ws: Workspace, shouldStop: () => boolean): Pro
       skipped.unknown++;
       continue;
     }
+    const cached = cache.get(rel);
+    if (cached) {
+      if ('skipped' in cached) skipped[cached.skipped]++;
+      else files.push({ path: rel, language: lang.name, ...cached });
+      continue;
+    }
     const full = path.join(ws.dir, rel);
     const st = await lstat(full).catch(() => null);
     if (!st) continue;
@@ -68,18 +78,18 @@ export async function analyzeSize(ws: Workspace, shouldStop: () => boolean): Pro
     }
     if (st.size > MAX_FILE_BYTES) {
       skipped.tooLarge++;
+      cache.set(rel, { skipped: 'tooLarge' });
       continue;
     }
     const text = await readText(full);
     if (text === null) {
       skipped.binary++;
+      cache.set(rel, { skipped: 'binary' });
       continue;
     }
-    files.push({
-      path: rel,
-      language: lang.name,
-      ...countLines(text, commentSyntax(lang.aceMode)),
-    });
+    const counts = countLines(text, commentSyntax(lang.aceMode));
+    cache.set(rel, counts);
+    files.push({ path: rel, language: lang.name, ...counts });
   }
   const byLang = new Map<
     string,

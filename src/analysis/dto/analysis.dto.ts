@@ -17,6 +17,7 @@ import { InsightType, Severity } from '../entities/insight.entity.js';
 
 export enum AnalysisType {
   Full = 'full',
+  Incremental = 'incremental',
 }
 
 export class AnalysisOptionsDto {
@@ -25,12 +26,18 @@ export class AnalysisOptionsDto {
   @IsBoolean()
   includeCodeQuality?: boolean;
 
-  @ApiPropertyOptional({ description: 'Not computed yet; accepted and recorded.' })
+  @ApiPropertyOptional({
+    description:
+      'Scan the tree and history for secrets (secretlint recommended rules): insight `secrets`, metric `secretsFound`.',
+  })
   @IsOptional()
   @IsBoolean()
   includeSecurityScan?: boolean;
 
-  @ApiPropertyOptional({ description: 'Not computed yet; accepted and recorded.' })
+  @ApiPropertyOptional({
+    description:
+      'Read dependency manifests and lockfiles (npm, pip, Go, Cargo, Maven/Gradle, Bundler): insight `dependencies`.',
+  })
   @IsOptional()
   @IsBoolean()
   includeDependencyAnalysis?: boolean;
@@ -42,7 +49,13 @@ export class AnalysisOptionsDto {
 }
 
 export class AnalyzeRequestDto {
-  @ApiPropertyOptional({ enum: AnalysisType, enumName: 'AnalysisType', default: AnalysisType.Full })
+  @ApiPropertyOptional({
+    enum: AnalysisType,
+    enumName: 'AnalysisType',
+    default: AnalysisType.Full,
+    description:
+      '`incremental` continues from the last completed run: only newer commits are read and unchanged files are not read again. Without an earlier run, or when its commit is no longer an ancestor, the run is a full one (`fullRunReason`).',
+  })
   @IsOptional()
   @IsEnum(AnalysisType)
   analysisType?: AnalysisType;
@@ -105,6 +118,20 @@ export class JobErrorDto {
   message!: string;
 }
 
+export class FileCountsDto {
+  @ApiProperty({ example: 'size@1' })
+  analyzer!: string;
+
+  @ApiProperty({ type: 'integer', description: 'Files the analyzer read in this run.' })
+  analyzed!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    description: 'Files whose stored result (same path and blob id) was reused.',
+  })
+  reused!: number;
+}
+
 export class AnalysisStatusDto {
   @ApiProperty({ format: 'uuid' })
   jobId!: string;
@@ -118,7 +145,8 @@ export class AnalysisStatusDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'cloning, size, history, saving_results (null before it starts).',
+    description:
+      'cloning, size, history, dependencies, secrets, saving_results (null before it starts).',
   })
   step!: string | null;
 
@@ -133,6 +161,32 @@ export class AnalysisStatusDto {
 
   @ApiProperty({ description: 'True when the run stopped early and saved what was done.' })
   partial!: boolean;
+
+  @ApiProperty({ enum: AnalysisType, enumName: 'AnalysisType', description: 'As requested.' })
+  analysisType!: AnalysisType;
+
+  @ApiProperty({
+    enum: ['full', 'incremental'],
+    description: 'How the run went: `incremental` when it continued from `baseCommit`.',
+  })
+  mode!: 'full' | 'incremental';
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The earlier run’s commit an incremental run continued from.',
+  })
+  baseCommit!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why an incremental request was analysed in full.',
+  })
+  fullRunReason!: string | null;
+
+  @ApiProperty({ type: [FileCountsDto], description: 'Per analyzer, files read and reused.' })
+  fileCounts!: FileCountsDto[];
 
   @ApiProperty({ type: [StepTimingDto] })
   timings!: StepTimingDto[];
@@ -280,7 +334,11 @@ export class RunMetricsDto {
   })
   busFactor!: number | null;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'Not computed yet (null).' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Distinct secrets in the tree and history; null when the run did not scan.',
+  })
   secretsFound!: number | null;
 }
 

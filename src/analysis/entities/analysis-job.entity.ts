@@ -42,6 +42,13 @@ export interface RunMetrics {
   secretsFound: number | null;
 }
 
+/** Files one analyzer read in a run, and files whose stored result it reused (incremental). */
+export interface FileCounts {
+  analyzer: string;
+  analyzed: number;
+  reused: number;
+}
+
 /** One analysis run: the row of truth its BullMQ job points at. */
 @Entity('analysis_jobs')
 @Index('ux_analysis_jobs_active', ['repositoryId'], {
@@ -82,6 +89,17 @@ export class AnalysisJob {
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   steps!: StepTiming[];
+
+  /** The earlier run's commit an incremental run continued from (null: analysed in full). */
+  @Column({ name: 'base_commit', type: 'varchar', length: 64, nullable: true })
+  baseCommit!: string | null;
+
+  /** Why an incremental request was analysed in full (no earlier run, history rewritten). */
+  @Column({ name: 'full_run_reason', type: 'text', nullable: true })
+  fullRunReason!: string | null;
+
+  @Column({ name: 'file_counts', type: 'jsonb', default: () => "'[]'" })
+  fileCounts!: FileCounts[];
 
   @Column({ type: 'jsonb', nullable: true })
   metrics!: RunMetrics | null;

@@ -97,3 +97,12 @@ describe('isSafeRef', () => {
     }
   });
 });
+
+describe('GitHub on a loopback host', () => {
+  it('counts a loopback URL on GITHUB_WEB_URL’s host as GitHub’s (metadata and tokens), and no other', () => {
+    const rules = { ...local, githubWebHost: '127.0.0.1:8443' };
+    expect(parseRepositoryUrl('http://127.0.0.1:8443/acme/app', rules).github).toBe(true);
+    expect(parseRepositoryUrl('http://127.0.0.1:9000/acme/app', rules).github).toBe(false);
+    expect(parseRepositoryUrl('https://github.com/acme/app', rules).github).toBe(true);
+  });
+});

@@ -18,6 +18,8 @@ export interface SafeRepositoryUrl {
 export interface UrlRules {
   allowedHosts: string[];
   allowLocalRepos: boolean;
+  /** GITHUB_WEB_URL's host: a loopback URL on it is GitHub's too (GitHub Enterprise in development). */
+  githubWebHost?: string;
 }
 
 const LOOPBACK = new BlockList();
@@ -133,7 +135,7 @@ export function parseRepositoryUrl(
     name,
     owner,
     local: loopback,
-    github: !loopback,
+    github: !loopback || host === rules.githubWebHost,
   };
 }
 

@@ -15,6 +15,7 @@ import { AddServiceConnections1796189041610 } from './1796189041610-AddServiceCo
 import { AdminStatistics1796189101504 } from './1796189101504-AdminStatistics.js';
 import { AddMigrationOrchestrator1796190773361 } from './1796190773361-AddMigrationOrchestrator.js';
 import { AddRepositoryAnalysis1796194834729 } from './1796194834729-AddRepositoryAnalysis.js';
+import { AddIncrementalAnalysis1796200000000 } from './1796200000000-AddIncrementalAnalysis.js';
 
 export const MIGRATIONS = [
   Foundation1795299411000,
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AdminStatistics1796189101504,
   AddMigrationOrchestrator1796190773361,
   AddRepositoryAnalysis1796194834729,
+  AddIncrementalAnalysis1796200000000,
 ];
