@@ -54,7 +54,14 @@ describe('queues dashboard (Bull Board at /admin/queues)', () => {
     expect(Number(/Max-Age=(\d+)/.exec(header)![1])).toBeLessThanOrEqual(3600);
     const cookie = cookieOf(res);
     const api = await fetch(`${t.baseUrl}/admin/queues/api/queues`, { headers: { cookie } });
-    expect(api.status).toBe(200);
+    // the body says why when the dashboard's API fails
+    expect({
+      status: api.status,
+      body: api.status === 200 ? '' : await api.clone().text(),
+    }).toEqual({
+      status: 200,
+      body: '',
+    });
     const { queues } = (await api.json()) as { queues: { name: string }[] };
     expect(queues.map((q) => q.name).sort()).toEqual(Object.values(QueueName).sort());
     // not a credential for the API

@@ -107,7 +107,7 @@ describe('dependencies, secrets and incremental runs', () => {
       author: BOB,
       date: '2024-02-01T10:00:00Z',
       message: 'read the token from the environment',
-      write: { 'src/config.js': 'module.exports = {\n  token: process.env.TOKEN,\n};\n' },
+      write: { 'src/config.js': 'module.exports = {\n  token: process.env.apiToken,\n};\n' },
     });
     fixture.commit({
       author: ALICE,
