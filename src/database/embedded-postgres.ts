@@ -332,6 +332,11 @@ async function startPostgres(options: ServerOptions): Promise<PostgresProcess> {
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
+      // With BullMQ on this server every queue and worker holds connections of its own
+      // (about 30 for Meridian's queues) beside the application's pool: PostgreSQL's
+      // default of 100 leaves too little for a second process (a worker, the test suites).
+      '-c',
+      'max_connections=300',
     ],
   });
   let stopping: Promise<void> | undefined;
