@@ -1,9 +1,5 @@
-import OpenAI, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from 'openai';
+import type OpenAI from 'openai';
+import { lazyModule } from '../../core/modules/lazy-module.js';
 import {
   describeProviderFailure,
   LlmError,
@@ -12,21 +8,30 @@ import {
   type LlmProvider,
 } from './llm-provider.js';
 
+/** The SDK loads with the first request, not with every start (bench/README.md, cold start). */
+const sdk = lazyModule<typeof import('openai')>('openai');
+
 /**
  * Any OpenAI-compatible chat completions endpoint (OpenAI, vLLM, Ollama, LiteLLM...):
  * streaming with a usage block, aborted through the request's signal.
  */
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly kind = 'openai' as const;
-  private readonly client: OpenAI;
+  private sdkClient?: OpenAI;
 
-  constructor(baseUrl: string, apiKey: string | undefined, timeoutMs: number) {
-    this.client = new OpenAI({
-      baseURL: baseUrl,
-      apiKey: apiKey ?? 'unused',
-      timeout: timeoutMs,
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string | undefined,
+    private readonly timeoutMs: number,
+  ) {}
+
+  private get client(): OpenAI {
+    return (this.sdkClient ??= new (sdk().default)({
+      baseURL: this.baseUrl,
+      apiKey: this.apiKey ?? 'unused',
+      timeout: this.timeoutMs,
       maxRetries: 0,
-    });
+    }));
   }
 
   async *stream(request: GenerationRequest): AsyncIterable<GenerationEvent> {
@@ -59,7 +64,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       // The SDK ends the iteration quietly when the request is aborted: that is not an answer.
       request.signal.throwIfAborted();
     } catch (err) {
-      if (request.signal.aborted || err instanceof APIUserAbortError) throw err;
+      if (request.signal.aborted || err instanceof sdk().APIUserAbortError) throw err;
       throw toLlmError(err);
     }
     yield { type: 'done', finishReason, usage };
@@ -69,6 +74,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 function toLlmError(err: unknown): LlmError {
   if (err instanceof LlmError) return err;
   const detail = describeProviderFailure(err);
+  const { APIConnectionError, APIConnectionTimeoutError, APIError } = sdk();
   if (err instanceof APIConnectionTimeoutError)
     return new LlmError('PROVIDER_TIMEOUT', 'The model provider timed out.', detail);
   if (err instanceof APIConnectionError)

@@ -1,4 +1,6 @@
-import * as linguist from 'linguist-languages';
+import { lazyModule } from '../../core/modules/lazy-module.js';
+
+const linguist = lazyModule<typeof import('linguist-languages')>('linguist-languages');
 
 export interface LanguageInfo {
   name: string;
@@ -37,7 +39,7 @@ interface Entry {
 function buildTables(): { byExt: Map<string, LanguageInfo>; byName: Map<string, LanguageInfo> } {
   const byExt = new Map<string, { info: LanguageInfo; primary: boolean }>();
   const byName = new Map<string, LanguageInfo>();
-  const all = Object.values(linguist as unknown as Record<string, Entry>);
+  const all = Object.values(linguist() as unknown as Record<string, Entry>);
   for (const lang of all) {
     const info: LanguageInfo = { name: lang.name, type: lang.type, aceMode: lang.aceMode };
     for (const f of lang.filenames ?? []) if (!byName.has(f)) byName.set(f, info);

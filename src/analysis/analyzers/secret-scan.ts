@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import { lintSource } from '@secretlint/core';
-import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import type { lintSource as LintSource } from '@secretlint/core';
+import { lazyModule } from '../../core/modules/lazy-module.js';
+
+const secretlint = lazyModule<typeof import('@secretlint/core')>('@secretlint/core');
+const preset = lazyModule<typeof import('@secretlint/secretlint-rule-preset-recommend')>(
+  '@secretlint/secretlint-rule-preset-recommend',
+);
 
 /** One match of a rule: where it is and a fingerprint of the value, never the value. */
 export interface SecretMatch {
@@ -11,9 +16,12 @@ export interface SecretMatch {
   fingerprint: string;
 }
 
-const CONFIG: Parameters<typeof lintSource>[0]['options']['config'] = {
-  rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }],
-};
+type LintConfig = Parameters<typeof LintSource>[0]['options']['config'];
+let config: LintConfig | undefined;
+const CONFIG = (): LintConfig =>
+  (config ??= {
+    rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset().creator }],
+  });
 
 export const shortRule = (id: string): string => id.replace(/^@secretlint\/secretlint-rule-/, '');
 
@@ -30,9 +38,9 @@ export async function scanText(
   path: string,
   lineOf: (line: number) => number = (l) => l,
 ): Promise<SecretMatch[]> {
-  const result = await lintSource({
+  const result = await secretlint().lintSource({
     source: { filePath: path, content, contentType: 'text', ext: extOf(path) },
-    options: { config: CONFIG, maskSecrets: true, noPhysicFilePath: true },
+    options: { config: CONFIG(), maskSecrets: true, noPhysicFilePath: true },
   });
   const seen = new Set<string>();
   const out: SecretMatch[] = [];

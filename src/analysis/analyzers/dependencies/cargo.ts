@@ -1,4 +1,4 @@
-import { parse as parseToml } from 'smol-toml';
+import { lazyModule } from '../../../core/modules/lazy-module.js';
 import {
   basename,
   isRecord,
@@ -6,6 +6,8 @@ import {
   type EcosystemReader,
   type LockedPackage,
 } from './types.js';
+
+const toml = lazyModule<typeof import('smol-toml')>('smol-toml');
 
 const SECTIONS = ['dependencies', 'dev-dependencies', 'build-dependencies'];
 
@@ -30,7 +32,7 @@ export const cargoReader: EcosystemReader = {
   isManifest: (p) => basename(p) === 'Cargo.toml',
   isLockfile: (p) => basename(p) === 'Cargo.lock',
   readManifest(text) {
-    const doc = parseToml(text) as Record<string, unknown>;
+    const doc = toml().parse(text) as Record<string, unknown>;
     const tables: unknown[] = SECTIONS.map((s) => doc[s]);
     if (isRecord(doc.target))
       for (const target of Object.values(doc.target))
@@ -47,7 +49,7 @@ export const cargoReader: EcosystemReader = {
     return out;
   },
   readLockfile(text) {
-    const doc = parseToml(text) as Record<string, unknown>;
+    const doc = toml().parse(text) as Record<string, unknown>;
     if (!Array.isArray(doc.package)) return [];
     const out: LockedPackage[] = [];
     for (const p of doc.package as unknown[]) {

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { lazyModule } from '../../../core/modules/lazy-module.js';
 import {
   basename,
   isRecord,
@@ -7,13 +7,16 @@ import {
   type LockedPackage,
 } from './types.js';
 
-const xml = new XMLParser({
-  ignoreAttributes: true,
-  processEntities: false,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'dependency',
-});
+const fastXml = lazyModule<typeof import('fast-xml-parser')>('fast-xml-parser');
+let parser: InstanceType<ReturnType<typeof fastXml>['XMLParser']> | undefined;
+const xml = () =>
+  (parser ??= new (fastXml().XMLParser)({
+    ignoreAttributes: true,
+    processEntities: false,
+    parseTagValue: false,
+    trimValues: true,
+    isArray: (name) => name === 'dependency',
+  }));
 
 const str = (v: unknown): string | null =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
@@ -27,7 +30,7 @@ export function mavenPin(version: string | null): DirectDependency['pin'] {
 }
 
 function pom(text: string): DirectDependency[] {
-  const doc: unknown = xml.parse(text);
+  const doc: unknown = xml().parse(text);
   const project = isRecord(doc) && isRecord(doc.project) ? doc.project : null;
   if (!project) return [];
   const props = new Map<string, string>();

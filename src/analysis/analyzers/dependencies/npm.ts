@@ -1,6 +1,4 @@
-import { parseSyml } from '@yarnpkg/parsers';
 import semver from 'semver';
-import { parse as parseYaml } from 'yaml';
 import {
   basename,
   isRecord,
@@ -8,6 +6,10 @@ import {
   type EcosystemReader,
   type LockedPackage,
 } from './types.js';
+import { lazyModule } from '../../../core/modules/lazy-module.js';
+
+const yarnParsers = lazyModule<typeof import('@yarnpkg/parsers')>('@yarnpkg/parsers');
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'];
 const LOCKFILES = new Set([
@@ -73,7 +75,7 @@ function packageLock(doc: Record<string, unknown>): LockedPackage[] {
 function yarnLock(text: string): LockedPackage[] {
   const out: LockedPackage[] = [];
   const seen = new Set<string>();
-  for (const [key, entry] of Object.entries(parseSyml(text))) {
+  for (const [key, entry] of Object.entries(yarnParsers().parseSyml(text))) {
     if (key === '__metadata' || !isRecord(entry) || typeof entry.version !== 'string') continue;
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : '';
     if (
@@ -103,7 +105,7 @@ export function pnpmKey(key: string): { name: string; version: string } | null {
 }
 
 function pnpmLock(text: string): LockedPackage[] {
-  const doc: unknown = parseYaml(text, { maxAliasCount: 1000 });
+  const doc: unknown = yaml().parse(text, { maxAliasCount: 1000 });
   if (!isRecord(doc) || !isRecord(doc.packages)) return [];
   const out: LockedPackage[] = [];
   for (const [key, entry] of Object.entries(doc.packages)) {

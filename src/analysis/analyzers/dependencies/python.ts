@@ -1,5 +1,5 @@
 import { parsePipRequirementsLine, type Requirement } from 'pip-requirements-js';
-import { parse as parseToml } from 'smol-toml';
+import { lazyModule } from '../../../core/modules/lazy-module.js';
 import {
   basename,
   isRecord,
@@ -7,6 +7,8 @@ import {
   type EcosystemReader,
   type LockedPackage,
 } from './types.js';
+
+const toml = lazyModule<typeof import('smol-toml')>('smol-toml');
 
 /** PEP 503 names: case and runs of `-_.` do not matter. */
 export const normalizePyName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -77,7 +79,7 @@ function poetryDep(name: string, value: unknown): DirectDependency | null {
 }
 
 function pyproject(text: string): DirectDependency[] {
-  const doc = parseToml(text) as Record<string, unknown>;
+  const doc = toml().parse(text) as Record<string, unknown>;
   const out: DirectDependency[] = [];
   const strings = (list: unknown) => {
     if (!Array.isArray(list)) return;
@@ -110,7 +112,7 @@ function pyproject(text: string): DirectDependency[] {
 
 /** poetry.lock and uv.lock: `[[package]]` tables; uv's own project (editable/virtual source) is left out. */
 function tomlLock(text: string): LockedPackage[] {
-  const doc = parseToml(text) as Record<string, unknown>;
+  const doc = toml().parse(text) as Record<string, unknown>;
   if (!Array.isArray(doc.package)) return [];
   const out: LockedPackage[] = [];
   for (const p of doc.package as unknown[]) {
