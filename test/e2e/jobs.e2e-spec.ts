@@ -14,7 +14,9 @@ async function waitForState(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await queue.getJob(id);
-    if (job && states.includes(await job.getState())) return job;
+    // The job is read again once it is in the state: the first read may predate it
+    // (a completed job read while still active has no return value yet).
+    if (job && states.includes(await job.getState())) return (await queue.getJob(id)) ?? job;
     if (Date.now() > deadline)
       throw new Error(`job ${id} did not reach ${states.join('/')} in ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
